@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** One workload's traffic over one analysis window. `null` in a window means "no data" (never "zero"). */
+export const WorkloadWindowSchema = z.object({
+  successCount: z.number().min(0),
+  failureCount: z.number().min(0),
+  /** Latency quantiles in milliseconds; null when the source had none (e.g. no requests). */
+  p50Ms: z.number().min(0).nullable(),
+  p99Ms: z.number().min(0).nullable(),
+});
+export type WorkloadWindow = z.infer<typeof WorkloadWindowSchema>;
+
+/** What every metric source returns, whatever its wire shape: canary and primary over the same window. */
+export const MetricsWindowSchema = z.object({
+  windowSeconds: z.number().positive(),
+  canary: WorkloadWindowSchema.nullable(),
+  primary: WorkloadWindowSchema.nullable(),
+});
+export type MetricsWindow = z.infer<typeof MetricsWindowSchema>;
+
+export const WeightsSchema = z.object({ primary: z.number().min(0).max(100), canary: z.number().min(0).max(100) });
+export type Weights = z.infer<typeof WeightsSchema>;
+
+/** A Deployment as the core needs to see it. */
+export const DeploymentViewSchema = z.object({
+  name: z.string(),
+  exists: z.boolean(),
+  /** Image of the first container. */
+  image: z.string().nullable(),
+  /** Stable hash of `spec.template.spec` (labels excluded: primary and canary select different pods). */
+  podSpecHash: z.string().nullable(),
+  replicas: z.number().int().min(0),
+  readyReplicas: z.number().int().min(0),
+  updatedReplicas: z.number().int().min(0),
+  availableReplicas: z.number().int().min(0),
+  /** Rolled out: observedGeneration caught up, all replicas updated and available. */
+  available: z.boolean(),
+});
+export type DeploymentView = z.infer<typeof DeploymentViewSchema>;
+
+/** The cluster as one tick read it. */
+export const ClusterViewSchema = z.object({
+  weights: WeightsSchema,
+  primary: DeploymentViewSchema,
+  canary: DeploymentViewSchema,
+});
+export type ClusterView = z.infer<typeof ClusterViewSchema>;

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { ExplanationSchema } from './explanation.js';
+import { MetricsWindowSchema, WeightsSchema } from './observation.js';
+
+export const PHASES = [
+  'pending',
+  'progressing',
+  'awaiting_approval',
+  'promoting',
+  'succeeded',
+  'rolling_back',
+  'failed',
+  'paused',
+  'superseded',
+] as const;
+export const PhaseSchema = z.enum(PHASES);
+export type Phase = z.infer<typeof PhaseSchema>;
+
+/** Phases after which a rollout never changes again (besides history). */
+export const TERMINAL_PHASES: readonly Phase[] = ['succeeded', 'failed', 'superseded'];
+export const isTerminal = (p: Phase): boolean => TERMINAL_PHASES.includes(p);
+
+/** A revision identifier as CI systems send it: git sha, tag, build number. */
+export const RevisionSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-"');
+
+export const SourceSchema = z.object({
+  kind: z.enum(['webhook', 'github', 'eventbridge', 'cli', 'simulator']),
+  deliveryId: z.string().optional(),
+  actor: z.string().optional(),
+});
+
+/** Which gate an approval request is for; approvals are bound to (rollout id, revision, gate). */
+export const GateSchema = z.union([z.literal('promotion'), z.string().regex(/^step:\d+$/)]);
+export type Gate = z.infer<typeof GateSchema>;
+
+export const PendingApprovalSchema = z.object({
+  gate: GateSchema,
+  revision: RevisionSchema,
+  requestedAt: z.number(),
+  expiresAt: z.number(),
+});
+export type PendingApproval = z.infer<typeof PendingApprovalSchema>;
+
+/** One decision of the core, stored with the inputs and the rule that fired. */
+export const DecisionSchema = z.object({
+  at: z.number(),
+  /** Phase and step before the decision. */
+  fromPhase: PhaseSchema,
+  toPhase: PhaseSchema,
+  stepIndex: z.number().int(),
+  weight: z.number(),
+  action: z.enum([
+    'start',
+    'wait',
+    'advance',
+    'hold',
+    'rollback',
+    'request_approval',
+    'approve',
+    'reject',
+    'promote',
+    'complete',
+    'pause',
+    'resume',
+    'abort',
+    'supersede',
+  ]),
+  /** Rule id, e.g. `canary_not_ready`, `judge.pass`, `progress_deadline`, `traffic_share_mismatch`. */
+  rule: z.string(),
+  reason: z.string(),
+  actor: z.string().optional(),
+  metrics: MetricsWindowSchema.optional(),
+  explanation: ExplanationSchema.optional(),
+});
+export type Decision = z.infer<typeof DecisionSchema>;
+
+export const RolloutSchema = z.object({
+  id: z.string(),
+  target: z.string(),
+  cluster: z.string(),
+  revision: RevisionSchema,
+  /** Image to run in the canary, when the deploy event named one. */
+  image: z.string().nullable(),
+  source: SourceSchema,
+  phase: PhaseSchema,
+  /** Index into the policy's step weights; -1 before the first step. */
+  stepIndex: z.number().int().min(-1),
+  /** Intended canary weight (percent); the tick converges the router on it. */
+  canaryWeight: z.number().min(0).max(100),
+  /** Optimistic-concurrency version: every write is conditional on the previous value. */
+  version: z.number().int().min(1),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** Last time the rollout made progress; the progress deadline counts from here. */
+  progressAt: z.number(),
+  /** Earliest time of the next analysis. */
+  nextCheckAt: z.number(),
+  failedChecks: z.number().int().min(0),
+  judgeState: z.record(z.string(), z.unknown()).optional(),
+  approval: PendingApprovalSchema.nullable(),
+  /** Phase to return to on resume. */
+  pausedFrom: PhaseSchema.nullable(),
+  /** Why the rollout ended (terminal phases) or is rolling back. */
+  reason: z.string().nullable(),
+  lastDecision: DecisionSchema.nullable(),
+  /** Where the rollout's Slack message lives, so every transition updates it in place. */
+  slack: z.object({ channel: z.string(), ts: z.string() }).nullable(),
+  /** Observed weights the last time the tick read the router. */
+  observedWeights: WeightsSchema.nullable(),
+});
+export type Rollout = z.infer<typeof RolloutSchema>;
+
+/** Operator commands from Slack (buttons, `/aviary`) and the API. */
+export const CommandSchema = z.object({
+  kind: z.enum(['approve', 'reject', 'pause', 'resume', 'abort']),
+  actor: z.string(),
+  /** For approve/reject from a button: the revision and gate the request was made for. */
+  revision: RevisionSchema.optional(),
+  gate: GateSchema.optional(),
+  reason: z.string().max(500).optional(),
+});
+export type Command = z.infer<typeof CommandSchema>;

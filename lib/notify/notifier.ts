@@ -1,0 +1,16 @@
+import type { ResolvedTarget } from '../model/config.js';
+import type { Rollout } from '../model/rollout.js';
+
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+/**
+ * Tells people what a rollout is doing. A rollout has one message: the first publish posts it, every later
+ * one updates it in place (Slack `chat.update` on `rollout.slack`). Rendered from the rollout and its
+ * `lastDecision`; approval buttons are shown while `rollout.approval` is pending.
+ */
+export interface Notifier {
+  publish(rollout: Rollout, target: ResolvedTarget): Promise<MessageRef | null>;
+}

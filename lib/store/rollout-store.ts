@@ -1,0 +1,43 @@
+import type { Decision, Rollout } from '../model/rollout.js';
+
+/** Per-target pointer: which rollout is active, which was the latest, and the id sequence. */
+export interface TargetHead {
+  target: string;
+  activeRolloutId: string | null;
+  latestRolloutId: string | null;
+  latestRevision: string | null;
+  /** Number of rollouts ever created for the target; rollout ids are `<target>-<seq>`. */
+  seq: number;
+  version: number;
+}
+
+/**
+ * Rollouts, their decision history and the per-target head, in one DynamoDB table.
+ * Every write is conditional; a lost race raises ConflictError and changes nothing.
+ */
+export interface RolloutStore {
+  getRollout(id: string): Promise<Rollout | null>;
+  getHead(target: string): Promise<TargetHead | null>;
+  /**
+   * In one transaction: puts `rollout` (must not exist), moves the head (must still be at `head.version`, or
+   * not exist when `head` is null) to it as active and latest, writes `superseded` (conditional on its
+   * previous version) when given, and appends `decisions` to the histories.
+   */
+  createRollout(input: {
+    rollout: Rollout;
+    head: TargetHead | null;
+    superseded?: Rollout;
+    decisions: Decision[];
+  }): Promise<void>;
+  /**
+   * Conditional on the stored version being `rollout.version - 1`. Appends `decision` to the rollout's
+   * history in the same transaction; clears the head's active pointer when the rollout reached a terminal phase.
+   */
+  saveRollout(rollout: Rollout, decision?: Decision): Promise<void>;
+  /** Rollouts not in a terminal phase (across all targets). */
+  listActive(): Promise<Rollout[]>;
+  /** Newest first. */
+  listRollouts(options?: { target?: string; limit?: number }): Promise<Rollout[]>;
+  /** The rollout's decisions, oldest first. */
+  listDecisions(rolloutId: string, options?: { limit?: number }): Promise<Decision[]>;
+}
