@@ -1,0 +1,19 @@
+import type { Engine } from '../engine/engine.js';
+import type { AviaryConfig } from '../model/config.js';
+
+/** Secrets: from the environment locally, from SSM Parameter Store / Secrets Manager on AWS. Never logged. */
+export interface Secrets {
+  deploySecret: string;
+  slackSigningSecret: string;
+  slackBotToken: string | null;
+  githubWebhookSecret: string;
+}
+
+/** Everything a Lambda handler needs, built once per container (or once per `npm start`). */
+export interface App {
+  config: AviaryConfig;
+  secrets: Secrets;
+  engine: Engine;
+  /** Milliseconds since the epoch; injected so signatures and the core can be tested at fixed times. */
+  clock: () => number;
+}
