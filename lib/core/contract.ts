@@ -16,6 +16,12 @@ export interface DecideInput {
    * `null` when the metric source could not be reached.
    */
   metrics?: MetricsWindow | null;
+  /**
+   * Why the cluster could not be read (`view` is null): `unavailable` (timeouts, 5xx) or `configuration`
+   * (another controller owns the route, both a TrafficSplit and an HTTPRoute exist...). Either way the
+   * rollout holds; it is never rolled back because a cluster API failed.
+   */
+  viewError?: { kind: 'unavailable' | 'configuration'; message: string };
 }
 
 export interface DecideOutput {

@@ -1,0 +1,135 @@
+import type { Action } from '../model/action.js';
+import { type Policy, stepWeightsOf } from '../model/policy.js';
+import { type Command, type Decision, isTerminal, type Rollout } from '../model/rollout.js';
+import { transition } from './transition.js';
+
+export interface CommandInput {
+  rollout: Rollout;
+  command: Command;
+  policy: Policy;
+  /** Slack user ids allowed to act on the rollout's target. */
+  approvers: string[];
+  now: number;
+}
+
+export type CommandOutcome =
+  | { ok: true; rollout: Rollout; decision: Decision; actions: Action[] }
+  | { ok: false; status: 403 | 409; error: string };
+
+const refuse = (status: 403 | 409, error: string): CommandOutcome => ({ ok: false, status, error });
+
+/**
+ * Operator commands. Only the target's approvers may act; an approval or rejection is bound to the revision
+ * and gate it was requested for, so a click on an old message can never promote a newer revision.
+ */
+export function applyCommand({ rollout, command, policy, approvers, now }: CommandInput): CommandOutcome {
+  if (!approvers.includes(command.actor)) {
+    return refuse(403, `${command.actor} is not an approver of target ${rollout.target}`);
+  }
+  if (isTerminal(rollout.phase)) {
+    return refuse(409, `rollout ${rollout.id} is ${rollout.phase}; nothing to ${command.kind}`);
+  }
+  const why = command.reason ? `: ${command.reason}` : '';
+  const by = { actor: command.actor };
+  switch (command.kind) {
+    case 'approve':
+    case 'reject': {
+      const approval = rollout.approval;
+      if (rollout.phase !== 'awaiting_approval' || approval === null) {
+        return refuse(409, `rollout ${rollout.id} is ${rollout.phase}; no approval is pending`);
+      }
+      if (command.revision !== undefined && command.revision !== approval.revision) {
+        return refuse(
+          409,
+          `this approval was requested for revision ${command.revision}, but rollout ${rollout.id} awaits revision ${approval.revision}`,
+        );
+      }
+      if (command.gate !== undefined && command.gate !== approval.gate) {
+        return refuse(409, `this request was for ${command.gate}, but the pending gate is ${approval.gate}`);
+      }
+      if (now > approval.expiresAt) return refuse(409, `the approval request for ${rollout.id} has expired`);
+      if (command.kind === 'reject') {
+        return done(
+          transition(rollout, now, { phase: 'rolling_back', approval: null, reason: `rejected by ${command.actor}${why}` }, {
+            action: 'reject',
+            rule: 'rejected',
+            reason: `rejected by ${command.actor}${why}`,
+            ...by,
+          }),
+        );
+      }
+      if (approval.gate === 'promotion') {
+        return done(
+          transition(rollout, now, { phase: 'promoting', approval: null, progressAt: now }, {
+            action: 'approve',
+            rule: 'approved',
+            reason: `promotion of ${rollout.revision} approved by ${command.actor}${why}`,
+            ...by,
+          }),
+        );
+      }
+      const index = Number(approval.gate.slice('step:'.length));
+      const weight = stepWeightsOf(policy)[index] ?? rollout.canaryWeight;
+      return done(
+        transition(
+          rollout,
+          now,
+          {
+            phase: 'progressing',
+            approval: null,
+            stepIndex: index,
+            canaryWeight: weight,
+            progressAt: now,
+            nextCheckAt: now + policy.intervalSeconds * 1000,
+          },
+          { action: 'approve', rule: 'approved', reason: `step to ${weight}% approved by ${command.actor}${why}`, ...by },
+        ),
+      );
+    }
+    case 'pause':
+      if (!['pending', 'progressing', 'awaiting_approval'].includes(rollout.phase)) {
+        return refuse(409, `rollout ${rollout.id} is ${rollout.phase}; only a pending or progressing rollout can be paused`);
+      }
+      return done(
+        transition(rollout, now, { phase: 'paused', pausedFrom: rollout.phase }, {
+          action: 'pause',
+          rule: 'paused',
+          reason: `paused by ${command.actor}${why}`,
+          ...by,
+        }),
+      );
+    case 'resume': {
+      if (rollout.phase !== 'paused') return refuse(409, `rollout ${rollout.id} is ${rollout.phase}, not paused`);
+      const phase = rollout.pausedFrom ?? 'progressing';
+      // A pause must not eat into the deadline or the approval window, and the next window must be fresh.
+      const approval =
+        rollout.approval && phase === 'awaiting_approval'
+          ? { ...rollout.approval, expiresAt: now + policy.approval.timeoutSeconds * 1000 }
+          : rollout.approval;
+      return done(
+        transition(
+          rollout,
+          now,
+          { phase, pausedFrom: null, approval, progressAt: now, nextCheckAt: now + policy.intervalSeconds * 1000 },
+          { action: 'resume', rule: 'resumed', reason: `resumed by ${command.actor}${why}`, ...by },
+        ),
+      );
+    }
+    case 'abort':
+      if (rollout.phase === 'rolling_back' || rollout.phase === 'promoting') {
+        return refuse(409, `rollout ${rollout.id} is ${rollout.phase}; it can no longer be aborted`);
+      }
+      return done(
+        transition(rollout, now, { phase: 'rolling_back', approval: null, pausedFrom: null, reason: `aborted by ${command.actor}${why}` }, {
+          action: 'abort',
+          rule: 'aborted',
+          reason: `aborted by ${command.actor}${why}`,
+          ...by,
+        }),
+      );
+  }
+}
+
+function done(step: { rollout: Rollout; decision: Decision }): CommandOutcome {
+  return { ok: true, ...step, actions: [{ type: 'notify' }] };
+}

@@ -1,0 +1,84 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { policyFor, resolveTarget } from '../config/load-config.js';
+import { decide, isCheckDue } from '../core/decide.js';
+import { ConflictError } from '../errors.js';
+import type { MetricsWindow } from '../model/observation.js';
+import type { Decision, Rollout } from '../model/rollout.js';
+import { readClusterView } from './cluster-reader.js';
+import type { EngineDeps } from './engine-deps.js';
+import { publishAndRemember } from './publish.js';
+import { runClusterActions } from './run-actions.js';
+
+export interface AdvanceResult {
+  id: string;
+  phase: Rollout['phase'];
+  action: Decision['action'] | 'none';
+  error?: string;
+}
+
+/**
+ * One rollout, one tick: re-read the cluster, let the core decide, save the intent (conditional on the
+ * version), then converge the cluster on it. Intent is saved before effects run, so a crash in between is
+ * healed by the next tick's convergence.
+ */
+export async function advanceRollout(deps: EngineDeps, rollout: Rollout, kubeConfig: KubeConfig): Promise<AdvanceResult> {
+  const target = resolveTarget(deps.config, rollout.target);
+  if (!target) return { id: rollout.id, phase: rollout.phase, action: 'none', error: `target ${rollout.target} is no longer configured` };
+  const policy = policyFor(deps.config, rollout.target);
+  const router = deps.routers(kubeConfig, target);
+  const workloads = deps.workloads(kubeConfig, target);
+  const now = deps.clock();
+  const { view, error } = await readClusterView(router, deps.workloads, kubeConfig, target);
+  let metrics: MetricsWindow | null | undefined;
+  if (view && isCheckDue(rollout, now)) {
+    try {
+      metrics = await deps.metrics(kubeConfig, target).read(policy.intervalSeconds);
+    } catch (e) {
+      deps.log('warn', 'metric source unavailable', { rollout: rollout.id, error: String(e) });
+      metrics = null;
+    }
+  }
+  const out = decide({
+    rollout,
+    policy,
+    judge: deps.judgeFor(policy),
+    now,
+    view,
+    metrics,
+    ...(error ? { viewError: error } : {}),
+  });
+  let current = out.rollout;
+  if (current.version !== rollout.version) {
+    try {
+      await deps.store.saveRollout(current, out.decision ?? undefined);
+    } catch (e) {
+      if (e instanceof ConflictError) {
+        // Someone else (a command, another tick) moved it first; the next tick starts from their state.
+        return { id: rollout.id, phase: rollout.phase, action: 'none', error: 'conflict: changed concurrently' };
+      }
+      throw e;
+    }
+  }
+  if (out.decision) {
+    deps.log('info', `${current.id} ${out.decision.action}: ${out.decision.reason}`, {
+      rollout: current.id,
+      phase: current.phase,
+      weight: current.canaryWeight,
+      rule: out.decision.rule,
+    });
+  }
+  let actionError: string | undefined;
+  try {
+    await runClusterActions(out.actions, router, workloads);
+  } catch (e) {
+    actionError = e instanceof Error ? e.message : String(e);
+    deps.log('warn', 'cluster action failed; the next tick converges again', { rollout: current.id, error: actionError });
+  }
+  if (out.actions.some((a) => a.type === 'notify')) current = await publishAndRemember(deps, current, target);
+  return {
+    id: current.id,
+    phase: current.phase,
+    action: out.decision?.action ?? 'none',
+    ...(actionError ? { error: actionError } : error ? { error: error.message } : {}),
+  };
+}

@@ -1,0 +1,121 @@
+import { policyFor, resolveTarget } from '../config/load-config.js';
+import { applyCommand } from '../core/commands.js';
+import { newRollout, supersede } from '../core/rollout-start.js';
+import { ConflictError } from '../errors.js';
+import { type Command, type Rollout, RevisionSchema } from '../model/rollout.js';
+import type { CommandResult, Engine, RolloutStatus, StartInput, StartResult } from './engine.js';
+import type { EngineDeps } from './engine-deps.js';
+import { publishAndRemember } from './publish.js';
+import { toStatus } from './status-view.js';
+import { runTick } from './tick.js';
+
+/** Lost races are retried from a fresh read this many times before the caller sees a 409. */
+const ATTEMPTS = 4;
+
+export function createEngine(deps: EngineDeps): Engine {
+  return {
+    start: (input) => start(deps, input),
+    command: (ref, command) => runCommand(deps, ref, command),
+    tick: () => runTick(deps),
+    status: (id) => status(deps, id),
+    list: (options) => list(deps, options),
+  };
+}
+
+async function start(deps: EngineDeps, input: StartInput): Promise<StartResult> {
+  const target = resolveTarget(deps.config, input.target);
+  if (!target) return { ok: false, status: 404, error: `unknown target "${input.target}"` };
+  const revision = RevisionSchema.safeParse(input.revision);
+  if (!revision.success) return { ok: false, status: 422, error: `revision: ${revision.error.issues[0]?.message}` };
+  const policy = policyFor(deps.config, target.name);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const head = await deps.store.getHead(target.name);
+    if (head?.latestRevision === input.revision && head.latestRolloutId) {
+      // The same delivery (or the same revision announced twice) is the same rollout.
+      const existing = await deps.store.getRollout(head.latestRolloutId);
+      if (existing) return { ok: true, rollout: existing, created: false };
+    }
+    const now = deps.clock();
+    const id = `${target.name}-${(head?.seq ?? 0) + 1}`;
+    const active = head?.activeRolloutId ? await deps.store.getRollout(head.activeRolloutId) : null;
+    const replaced = active ? supersede(active, id, now) : null;
+    const created = newRollout({
+      id,
+      target: target.name,
+      cluster: target.cluster,
+      revision: input.revision,
+      image: input.image ?? null,
+      source: input.source,
+      policy,
+      now,
+    });
+    try {
+      await deps.store.createRollout({
+        rollout: created.rollout,
+        head,
+        ...(replaced ? { superseded: replaced.rollout } : {}),
+        decisions: replaced ? [replaced.decision, created.decision] : [created.decision],
+      });
+    } catch (e) {
+      if (e instanceof ConflictError) continue;
+      throw e;
+    }
+    deps.log('info', `${id} started: ${target.name} → ${input.revision}`, { rollout: id, superseded: replaced?.rollout.id });
+    if (replaced) await publishAndRemember(deps, replaced.rollout, target);
+    const rollout = await publishAndRemember(deps, created.rollout, target);
+    return { ok: true, rollout, created: true, ...(replaced ? { superseded: replaced.rollout.id } : {}) };
+  }
+  return { ok: false, status: 409, error: `target ${target.name} changed concurrently; try again` };
+}
+
+/** A rollout id, or a target name meaning its active rollout. */
+async function findRollout(deps: EngineDeps, ref: string): Promise<Rollout | null> {
+  const byId = await deps.store.getRollout(ref);
+  if (byId) return byId;
+  if (!resolveTarget(deps.config, ref)) return null;
+  const head = await deps.store.getHead(ref);
+  const id = head?.activeRolloutId ?? head?.latestRolloutId;
+  return id ? deps.store.getRollout(id) : null;
+}
+
+async function runCommand(deps: EngineDeps, ref: string, command: Command): Promise<CommandResult> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const rollout = await findRollout(deps, ref);
+    if (!rollout) return { ok: false, status: 404, error: `no rollout or target "${ref}"` };
+    const target = resolveTarget(deps.config, rollout.target);
+    if (!target) return { ok: false, status: 404, error: `target ${rollout.target} is no longer configured` };
+    const outcome = applyCommand({
+      rollout,
+      command,
+      policy: policyFor(deps.config, target.name),
+      approvers: target.approvers,
+      now: deps.clock(),
+    });
+    if (!outcome.ok) return outcome;
+    try {
+      await deps.store.saveRollout(outcome.rollout, outcome.decision);
+    } catch (e) {
+      if (e instanceof ConflictError) continue;
+      throw e;
+    }
+    deps.log('info', `${rollout.id} ${command.kind} by ${command.actor}`, { rollout: rollout.id, phase: outcome.rollout.phase });
+    const saved = await publishAndRemember(deps, outcome.rollout, target);
+    return { ok: true, rollout: saved, decision: outcome.decision, message: outcome.decision.reason };
+  }
+  return { ok: false, status: 409, error: `rollout ${ref} changed concurrently; try again` };
+}
+
+async function status(deps: EngineDeps, id: string): Promise<RolloutStatus | null> {
+  const rollout = await deps.store.getRollout(id);
+  if (!rollout) return null;
+  const history = await deps.store.listDecisions(id);
+  const policy = resolveTarget(deps.config, rollout.target) ? policyFor(deps.config, rollout.target) : null;
+  return toStatus(rollout, policy, history);
+}
+
+async function list(deps: EngineDeps, options?: { target?: string; limit?: number }): Promise<RolloutStatus[]> {
+  const rollouts = await deps.store.listRollouts(options);
+  return rollouts.map((r) =>
+    toStatus(r, resolveTarget(deps.config, r.target) ? policyFor(deps.config, r.target) : null, []),
+  );
+}
