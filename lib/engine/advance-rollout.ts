@@ -21,7 +21,12 @@ export interface AdvanceResult {
  * version), then converge the cluster on it. Intent is saved before effects run, so a crash in between is
  * healed by the next tick's convergence.
  */
-export async function advanceRollout(deps: EngineDeps, rollout: Rollout, kubeConfig: KubeConfig): Promise<AdvanceResult> {
+export async function advanceRollout(
+  deps: EngineDeps,
+  rollout: Rollout,
+  kubeConfig: KubeConfig,
+  signal?: AbortSignal,
+): Promise<AdvanceResult> {
   const target = resolveTarget(deps.config, rollout.target);
   if (!target) return { id: rollout.id, phase: rollout.phase, action: 'none', error: `target ${rollout.target} is no longer configured` };
   const policy = policyFor(deps.config, rollout.target);
@@ -47,6 +52,10 @@ export async function advanceRollout(deps: EngineDeps, rollout: Rollout, kubeCon
     metrics,
     ...(error ? { viewError: error } : {}),
   });
+  if (signal?.aborted) {
+    // Past the cluster's time budget: change nothing; the rollout holds until the next tick.
+    return { id: rollout.id, phase: rollout.phase, action: 'none', error: 'cluster time budget exceeded' };
+  }
   let current = out.rollout;
   if (current.version !== rollout.version) {
     try {

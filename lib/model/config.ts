@@ -9,7 +9,20 @@ const dnsLabel = z
 /** How Aviary reaches a cluster's Kubernetes API. */
 export const ClusterSchema = z.discriminatedUnion('kind', [
   /** The embedded Kubernetes API double + traffic simulator of `npm start`. */
-  z.object({ kind: z.literal('simulated'), timeoutMs: z.number().int().positive().default(10_000) }).strict(),
+  z
+    .object({
+      kind: z.literal('simulated'),
+      timeoutMs: z.number().int().positive().default(10_000),
+      /** Traffic the simulator sends to each target's apex service. */
+      requestsPerSecond: z.number().min(0).default(100),
+      /** Error rate of a canary whose image tag ends in `-faulty`; any other image is healthy. */
+      faultyErrorRate: z.number().min(0).max(1).default(0.1),
+      /** How long a Deployment takes to become available after its pod spec changes. */
+      deploymentRolloutSeconds: z.number().min(0).default(2),
+      /** Wire shape of the simulated SMI metrics API: the real smi-metrics server's, or the spec's. */
+      metricsShape: z.enum(['smi-metrics', 'spec']).default('smi-metrics'),
+    })
+    .strict(),
   /** A context of a kubeconfig file (kind, k3d, any cluster a user can reach). */
   z
     .object({

@@ -45,7 +45,7 @@ export function windowOf(canaryWeight: number, total = 1000, canaryFailures = 0)
 /** A judge that answers from a script, recording what it was asked: isolates the core from the statistics. */
 export function scriptedJudge(verdicts: Array<JudgeResult['verdict'] | 'rollback'>): Judge & { calls: number[] } {
   const calls: number[] = [];
-  const judge = ((input) => {
+  const judge: Judge = (input) => {
     calls.push(input.stepIndex);
     const v = verdicts.shift() ?? 'pass';
     const rollback = v === 'rollback';
@@ -55,7 +55,6 @@ export function scriptedJudge(verdicts: Array<JudgeResult['verdict'] | 'rollback
       state: { seen: ((input.state?.seen as number | undefined) ?? 0) + 1 },
       explanation: { judge: 'aviary', rule: `scripted.${v}`, summary: `scripted ${v}`, inputs: {} },
     };
-  }) as Judge & { calls: number[] };
-  judge.calls = calls;
-  return judge;
+  };
+  return Object.assign(judge, { calls });
 }

@@ -1,0 +1,41 @@
+// Scheduled every minute: advance due rollouts and converge every active rollout's cluster state.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import middy from '@middy/core';
+import { z } from 'zod';
+import type { App } from '../lib/app/app.js';
+import { getLambdaApp } from '../lib/app/lambda-app.js';
+import type { TickSummary } from '../lib/engine/engine.js';
+
+const ScheduledEventSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.events'),
+  'detail-type': z.literal('Scheduled Event'),
+});
+
+export const makeTickHandler = (
+  getApp: () => Promise<App>,
+  logger: Logger = new Logger({ serviceName: 'aviary' }),
+) =>
+  middy<unknown, TickSummary>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      const scheduled = ScheduledEventSchema.safeParse(event);
+      if (!scheduled.success) {
+        logger.error('not an EventBridge scheduled event', { issues: scheduled.error.issues });
+        throw new Error('tick expects an EventBridge "Scheduled Event"');
+      }
+      const summary = await (await getApp()).engine.tick();
+      const failed =
+        summary.rollouts.filter((r) => r.error).length + summary.clusters.filter((c) => !c.ok).length;
+      logger.info('tick', {
+        scheduledAt: scheduled.data.time,
+        rollouts: summary.rollouts.length,
+        acted: summary.rollouts.filter((r) => r.action !== 'none').length,
+        failed,
+        summary,
+      });
+      return summary;
+    });
+
+export const handler = makeTickHandler(getLambdaApp);

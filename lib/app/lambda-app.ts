@@ -1,0 +1,44 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createClusterConnector } from '../cluster/create-connector.js';
+import { loadConfig } from '../config/load-config.js';
+import type { Notifier } from '../notify/notifier.js';
+import { createSlackNotifier } from '../notify/slack-notifier.js';
+import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
+import type { App } from './app.js';
+import { createApp } from './create-app.js';
+import { loadSecrets } from './secrets.js';
+
+const logger = new Logger({ serviceName: 'aviary' });
+let app: Promise<App> | undefined;
+
+/** Built once per Lambda container; a failed build is retried on the next invocation. */
+export function getLambdaApp(): Promise<App> {
+  app ??= buildLambdaApp().catch((error: unknown) => {
+    app = undefined;
+    throw error;
+  });
+  return app;
+}
+
+async function buildLambdaApp(): Promise<App> {
+  const tableName = process.env.TABLE_NAME;
+  if (!tableName) throw new Error('TABLE_NAME is not set');
+  const config = loadConfig();
+  const secrets = await loadSecrets();
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const notifier: Notifier = secrets.slackBotToken
+    ? createSlackNotifier({ token: secrets.slackBotToken, log: (level, message, data) => logger[level](message, data) })
+    : { publish: async () => null };
+  return createApp({
+    config,
+    secrets,
+    store: new DynamoDbRolloutStore({ client: doc, tableName }),
+    connector: createClusterConnector(),
+    notifier,
+    log: (level, message, data) => logger[level](message, data ?? {}),
+  });
+}

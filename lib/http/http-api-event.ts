@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/**
+ * The part of an API Gateway HTTP API payload 2.0 event the routes read. Deliberately lenient about the
+ * rest (authorizers, certificates...) so that a new field from AWS never breaks a webhook.
+ */
+export const HttpApiEventSchema = z.object({
+  version: z.literal('2.0'),
+  routeKey: z.string(),
+  rawPath: z.string(),
+  rawQueryString: z.string().default(''),
+  headers: z.record(z.string(), z.string()).default({}),
+  queryStringParameters: z.record(z.string(), z.string()).optional(),
+  pathParameters: z.record(z.string(), z.string()).nullish(),
+  requestContext: z.object({
+    requestId: z.string(),
+    http: z.object({ method: z.string(), path: z.string(), sourceIp: z.string().optional() }),
+  }),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().default(false),
+});
+export type HttpApiEvent = z.infer<typeof HttpApiEventSchema>;

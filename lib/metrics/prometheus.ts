@@ -1,0 +1,104 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ResolvedTarget } from '../model/config.js';
+import type { MetricsWindow, WorkloadWindow } from '../model/observation.js';
+import type { MetricSource } from './metric-source.js';
+import { parseVectorResponse, type VectorSample } from './prometheus-response.js';
+import { serviceProxyTransport } from './prometheus-service-proxy.js';
+import {
+  type DirectTransportOptions,
+  directTransport,
+  type PrometheusTransport,
+} from './prometheus-transport.js';
+import { type LinkerdWorkload, latencyQuantileQuery, responseCountQuery } from './promql-linkerd.js';
+
+export interface PrometheusSourceOptions extends DirectTransportOptions {
+  /** Replaces the transport the target's config would pick. */
+  transport?: PrometheusTransport;
+  /** Milliseconds since the epoch: all queries of one window are evaluated at the same instant. */
+  clock?: () => number;
+  /** Budget for all queries of one read. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * Canary and primary traffic from Prometheus, using Linkerd's proxy metrics. A side with no series, NaN or
+ * infinite counts, or zero requests in the window is `null` (no data); a NaN latency quantile is a `null` quantile.
+ */
+export function createPrometheusMetricSource(
+  kubeConfig: KubeConfig,
+  target: ResolvedTarget,
+  options: PrometheusSourceOptions = {},
+): MetricSource {
+  const metrics = target.metrics;
+  if (metrics.kind !== 'prometheus') {
+    throw new Error(`target "${target.name}": metrics kind is "${metrics.kind}", not "prometheus"`);
+  }
+  const transport =
+    options.transport ??
+    (metrics.url !== undefined
+      ? directTransport(metrics.url, metrics.auth, options)
+      : metrics.serviceProxy !== undefined
+        ? serviceProxyTransport(kubeConfig, metrics.serviceProxy)
+        : undefined);
+  if (!transport) throw new Error(`target "${target.name}": prometheus needs a url or a serviceProxy`);
+  const clock = options.clock ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  return {
+    async read(windowSeconds: number): Promise<MetricsWindow> {
+      if (!Number.isFinite(windowSeconds) || windowSeconds <= 0) {
+        throw new Error(`window must be a positive number of seconds, got ${windowSeconds}`);
+      }
+      // PromQL ranges are whole durations; a window shorter than a second has nothing to say anyway.
+      const seconds = Math.max(1, Math.round(windowSeconds));
+      const time = clock() / 1000;
+      const signal = AbortSignal.timeout(timeoutMs);
+      const run = async (query: string): Promise<VectorSample[]> => {
+        const response = await transport(query, time, signal);
+        return parseVectorResponse(
+          response.status,
+          response.body,
+          `prometheus query for target "${target.name}"`,
+        );
+      };
+      const side = (deployment: string) =>
+        readWorkload(run, { namespace: target.namespace, deployment }, seconds);
+      const [canary, primary] = await Promise.all([
+        side(target.canary.deployment),
+        side(target.primary.deployment),
+      ]);
+      return { windowSeconds: seconds, canary, primary };
+    },
+  };
+}
+
+async function readWorkload(
+  run: (query: string) => Promise<VectorSample[]>,
+  workload: LinkerdWorkload,
+  windowSeconds: number,
+): Promise<WorkloadWindow | null> {
+  const [counts, p50, p99] = await Promise.all([
+    run(responseCountQuery(workload, windowSeconds)),
+    run(latencyQuantileQuery(workload, 0.5, windowSeconds)),
+    run(latencyQuantileQuery(workload, 0.99, windowSeconds)),
+  ]);
+  if (counts.length === 0 || counts.some((s) => s.value === null)) return null;
+  let successCount = 0;
+  let failureCount = 0;
+  for (const sample of counts) {
+    // increase() extrapolates to the window's edges, so counts come back fractional; the judges count requests.
+    const n = Math.max(0, Math.round(sample.value ?? 0));
+    // Same split as Flagger's Linkerd success rate: anything not classified as a failure succeeded.
+    if (sample.metric.classification === 'failure') failureCount += n;
+    else successCount += n;
+  }
+  if (successCount + failureCount === 0) return null;
+  return { successCount, failureCount, p50Ms: quantile(p50), p99Ms: quantile(p99) };
+}
+
+function quantile(samples: VectorSample[]): number | null {
+  const value = samples[0]?.value ?? null;
+  return value === null || value < 0 ? null : value;
+}

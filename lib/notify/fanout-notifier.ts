@@ -1,0 +1,28 @@
+import type { MessageRef, Notifier } from './notifier.js';
+
+/**
+ * Publishes to several notifiers at once. The first message reference returned (Slack's) is the rollout's;
+ * a failing notifier never keeps the others from publishing. When one failed and none returned a reference,
+ * the failure is thrown; otherwise it goes to `onError`, so the reference is not lost.
+ */
+export function createFanoutNotifier(
+  notifiers: Notifier[],
+  onError: (error: unknown) => void = (error) => console.warn('notifier failed:', String(error)),
+): Notifier {
+  return {
+    async publish(rollout, target) {
+      const results = await Promise.allSettled(notifiers.map((n) => n.publish(rollout, target)));
+      let ref: MessageRef | null = null;
+      const errors: unknown[] = [];
+      for (const result of results) {
+        if (result.status === 'rejected') errors.push(result.reason);
+        else if (result.value && !ref) ref = result.value;
+      }
+      if (errors.length > 0 && !ref) {
+        throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'notifiers failed');
+      }
+      for (const error of errors) onError(error);
+      return ref;
+    },
+  };
+}

@@ -1,0 +1,297 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as discovery from './discovery.js';
+import type { Faults } from './faults.js';
+import { readBody, sendJson, sendStatus, sendText } from './http-exchange.js';
+import { parseLabelSelector } from './label-selector.js';
+import { METRICS_DISCOVERY, type MetricsApi } from './metrics-api.js';
+import type { RecordedRequest } from './request-log.js';
+import type { ResourceCatalog } from './resource-catalog.js';
+import type { ResourceDefinition } from './resource-definition.js';
+import type { ResourceOperations, WriteOptions } from './resource-operations.js';
+import type { ScaleSubresource } from './scale-subresource.js';
+import type { ServiceProxy } from './service-proxy.js';
+import {
+  badRequest,
+  conflict,
+  internalError,
+  methodNotAllowed,
+  resourceNotServed,
+  serviceUnavailable,
+  StatusError,
+  unauthorized,
+} from './status.js';
+import { parseIncludeObject, requestedTableVersion, tableContentType, toTable } from './table.js';
+import { METRICS_GROUP, METRICS_VERSION } from './traffic-metrics.js';
+
+export interface RouterParts {
+  token: string;
+  catalog: ResourceCatalog;
+  operations: ResourceOperations;
+  scale: ScaleSubresource;
+  metrics: MetricsApi;
+  proxy: ServiceProxy;
+  faults: Faults;
+  requests: RecordedRequest[];
+  /** `host:port` as clients reach the server. */
+  serverAddress: () => string;
+}
+
+/** Resources whose writes `conflictsOnNextWrites` turns into 409s: the ones a traffic router writes. */
+const CONFLICT_FAULT_RESOURCES = new Set(['split.smi-spec.io/trafficsplits', 'gateway.networking.k8s.io/httproutes']);
+
+interface ResourceTarget {
+  def: ResourceDefinition;
+  version: string;
+  namespace: string | undefined;
+  name: string | undefined;
+  subresource: string | undefined;
+  /** Raw (still percent-encoded) path after `/proxy`, for the service proxy. */
+  proxyPath: string;
+  tail: string[];
+}
+
+/** Answers one HTTP request the way the Kubernetes API server would. */
+export async function routeRequest(parts: RouterParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://kubernetes.default.svc');
+  const record: RecordedRequest = {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.search.replace(/^\?/, ''),
+    contentType: req.headers['content-type'],
+    accept: req.headers.accept,
+    status: 0,
+  };
+  parts.requests.push(record);
+  res.on('finish', () => {
+    record.status = res.statusCode;
+  });
+  try {
+    if (parts.faults.latencyMs > 0) await sleep(parts.faults.latencyMs, undefined, { ref: false });
+    if (parts.faults.failAll === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (parts.faults.failAll === 'unavailable') {
+      throw serviceUnavailable('the server is currently unable to handle the request');
+    }
+    if (req.headers.authorization !== `Bearer ${parts.token}`) throw unauthorized();
+    await dispatch(parts, req, res, url);
+  } catch (error) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (error instanceof StatusError) sendStatus(res, error.status);
+    else sendStatus(res, internalError((error as Error).message ?? String(error)).status);
+  }
+}
+
+async function dispatch(parts: RouterParts, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const rawSegments = url.pathname.split('/').filter((s) => s !== '');
+  const segments = rawSegments.map((s) => decodeURIComponent(s));
+  const method = req.method ?? 'GET';
+  const [root, second, third, ...rest] = segments;
+  const readOnly = (): void => {
+    if (method !== 'GET') throw methodNotAllowed();
+  };
+  if (root === 'version' && second === undefined) {
+    readOnly();
+    return sendJson(res, 200, discovery.versionInfo());
+  }
+  if ((root === 'healthz' || root === 'readyz' || root === 'livez') && second === undefined) {
+    return sendText(res, 200, 'ok');
+  }
+  if (root === 'api') {
+    if (second === undefined) {
+      readOnly();
+      return sendJson(res, 200, discovery.coreVersions(parts.serverAddress()));
+    }
+    if (second !== 'v1') throw resourceNotServed();
+    const tail = third === undefined ? [] : [third, ...rest];
+    return groupVersion(parts, req, res, url, '', 'v1', tail, rawSegments.slice(2));
+  }
+  if (root === 'apis') {
+    if (second === undefined) {
+      readOnly();
+      return sendJson(res, 200, discovery.groupList(parts.catalog, [METRICS_DISCOVERY]));
+    }
+    if (third === undefined) {
+      readOnly();
+      const doc = discovery.group(parts.catalog, [METRICS_DISCOVERY], second);
+      if (doc === null) throw resourceNotServed(second);
+      return sendJson(res, 200, doc);
+    }
+    if (second === METRICS_GROUP && third === METRICS_VERSION && rest.length > 0) {
+      return parts.metrics.handle(method, rest, url.searchParams, url.pathname, res);
+    }
+    return groupVersion(parts, req, res, url, second, third, rest, rawSegments.slice(3));
+  }
+  // `/openapi/v2` and `/openapi/v3` included: kubectl works without them.
+  throw resourceNotServed();
+}
+
+async function groupVersion(
+  parts: RouterParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  group: string,
+  version: string,
+  segments: string[],
+  rawSegments: string[],
+): Promise<void> {
+  if (segments.length === 0) {
+    if (req.method !== 'GET') throw methodNotAllowed();
+    const doc = discovery.resourceList(parts.catalog, [METRICS_DISCOVERY], group, version);
+    if (doc === null) throw resourceNotServed(group);
+    return sendJson(res, 200, doc);
+  }
+  if (!parts.catalog.servesVersion(group, version)) throw resourceNotServed(group);
+  const target = resolveTarget(parts.catalog, group, version, segments, rawSegments);
+  if (target.subresource === 'proxy' && group === '' && target.def.plural === 'services' && target.name !== undefined) {
+    const body = await readBody(req);
+    const { authorization: _credentials, ...headers } = req.headers;
+    return parts.proxy.handle(
+      target.namespace ?? '',
+      target.name,
+      { method: req.method ?? 'GET', path: target.proxyPath, query: url.searchParams, headers, body: body.toString('utf8') },
+      res,
+    );
+  }
+  if (target.tail.length > 0) throw resourceNotServed(group);
+  return resourceVerb(parts, req, res, url, target);
+}
+
+function resolveTarget(
+  catalog: ResourceCatalog,
+  group: string,
+  version: string,
+  segments: string[],
+  rawSegments: string[],
+): ResourceTarget {
+  const [first, second, third] = segments;
+  const namespacedPlural =
+    first === 'namespaces' && third !== undefined && catalog.byPlural(group, version, third)?.namespaced === true;
+  const offset = namespacedPlural ? 2 : 0;
+  const plural = segments[offset] ?? '';
+  const def = catalog.byPlural(group, version, plural);
+  if (def === undefined) throw resourceNotServed(group);
+  const namespace = namespacedPlural ? second : undefined;
+  const name = segments[offset + 1];
+  if (def.namespaced && namespace === undefined && name !== undefined) throw resourceNotServed(group);
+  const subresource = segments[offset + 2];
+  const proxyPath = subresource === 'proxy' ? `/${rawSegments.slice(offset + 3).join('/')}` : '';
+  return { def, version, namespace, name, subresource, proxyPath, tail: segments.slice(offset + 3) };
+}
+
+async function resourceVerb(
+  parts: RouterParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  target: ResourceTarget,
+): Promise<void> {
+  const { def, version, name, subresource } = target;
+  const namespace = target.namespace ?? '';
+  const method = req.method ?? 'GET';
+  const query = url.searchParams;
+  const options: WriteOptions = query.get('dryRun') === 'All' ? { dryRun: true } : {};
+  if (query.get('watch') === 'true' || query.get('watch') === '1') throw methodNotAllowed();
+  const tableVersion = requestedTableVersion(req.headers.accept);
+  const answer = (code: number, objects: unknown, single: boolean): void => {
+    if (tableVersion !== null && !subresource) {
+      const items = (single ? [objects] : (objects as { items: unknown[] }).items) as Parameters<typeof toTable>[1];
+      const resourceVersion = single ? undefined : (objects as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+      const table = toTable(def, items, { version: tableVersion, includeObject: parseIncludeObject(query.get('includeObject')), resourceVersion });
+      return sendJson(res, code, table, tableContentType(tableVersion));
+    }
+    sendJson(res, code, objects);
+  };
+
+  if (name === undefined) {
+    if (method === 'GET') {
+      const matches = parseLabelSelector(query.get('labelSelector'));
+      const scope = def.namespaced ? target.namespace : undefined;
+      const list = parts.operations.list(def, version, scope, matches);
+      // Items are needed with apiVersion/kind to print a table; the list alone strips them for built-ins.
+      if (tableVersion !== null) {
+        return answer(200, { ...list, items: parts.operations.items(def, version, scope, matches) }, false);
+      }
+      return sendJson(res, 200, list);
+    }
+    if (method === 'POST' && (target.namespace !== undefined || !def.namespaced)) {
+      const created = parts.operations.create(def, version, namespace, await readJson(req), options);
+      return answer(201, created, true);
+    }
+    throw methodNotAllowed();
+  }
+
+  const isWrite = method === 'PUT' || method === 'PATCH';
+  if (isWrite && CONFLICT_FAULT_RESOURCES.has(`${def.group}/${def.plural}`) && parts.faults.takeConflict()) {
+    throw conflict(def, name);
+  }
+
+  if (subresource === undefined) {
+    switch (method) {
+      case 'GET':
+        return answer(200, parts.operations.get(def, version, namespace, name), true);
+      case 'PUT':
+        return answer(200, parts.operations.update(def, version, namespace, name, await readJson(req), options), true);
+      case 'PATCH':
+        return answer(
+          200,
+          parts.operations.patch(def, version, namespace, name, req.headers['content-type'], await readBody(req), options),
+          true,
+        );
+      case 'DELETE':
+        await readBody(req);
+        return sendJson(res, 200, parts.operations.delete(def, version, namespace, name));
+      default:
+        throw methodNotAllowed();
+    }
+  }
+  if (subresource === 'status' && def.statusSubresource) {
+    const statusOptions: WriteOptions = { ...options, subresource: 'status' };
+    switch (method) {
+      case 'GET':
+        return sendJson(res, 200, parts.operations.get(def, version, namespace, name));
+      case 'PUT':
+        return sendJson(res, 200, parts.operations.update(def, version, namespace, name, await readJson(req), statusOptions));
+      case 'PATCH':
+        return sendJson(
+          res,
+          200,
+          parts.operations.patch(def, version, namespace, name, req.headers['content-type'], await readBody(req), statusOptions),
+        );
+      default:
+        throw methodNotAllowed();
+    }
+  }
+  if (subresource === 'scale' && def.scaleSubresource) {
+    switch (method) {
+      case 'GET':
+        return sendJson(res, 200, parts.scale.get(def, version, namespace, name));
+      case 'PUT':
+        return sendJson(res, 200, parts.scale.update(def, version, namespace, name, await readJson(req), options));
+      case 'PATCH':
+        return sendJson(
+          res,
+          200,
+          parts.scale.patch(def, version, namespace, name, req.headers['content-type'], await readBody(req), options),
+        );
+      default:
+        throw methodNotAllowed();
+    }
+  }
+  throw resourceNotServed(def.group);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const text = (await readBody(req)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,184 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A message as the double holds it: the latest text and blocks, and how often it was updated. */
+export interface RecordedMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  updates: number;
+}
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  ok: boolean;
+  error?: string;
+}
+
+export interface SlackApiDoubleOptions {
+  /** The bot token requests must carry as `Authorization: Bearer …`. */
+  token: string;
+  port?: number;
+  host?: string;
+  /** When given, other channels answer `channel_not_found` like Slack does. */
+  channels?: string[];
+}
+
+export interface SlackApiDouble {
+  /** Pass as the notifier's `apiUrl`: `http://127.0.0.1:<port>/api`. */
+  apiUrl: string;
+  /** Messages in posting order, each with its latest content. */
+  messages: RecordedMessage[];
+  calls: RecordedCall[];
+  close(): Promise<void>;
+}
+
+const BOT = { bot_id: 'B0AVIARY', user: 'U0AVIARYBOT', app_id: 'A0AVIARY', team: 'T0AVIARY' };
+const MAX_BODY = 1024 * 1024;
+
+/**
+ * The part of the Slack Web API Aviary uses (`chat.postMessage`, `chat.update`) on loopback. Answers like
+ * Slack: HTTP 200 with `{ok: false, error}` for API errors, `{ok, channel, ts, message}` on success.
+ */
+export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promise<SlackApiDouble> {
+  const messages: RecordedMessage[] = [];
+  const calls: RecordedCall[] = [];
+  let seq = 0;
+  const nextTs = (): string => {
+    seq += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(seq).padStart(6, '0')}`;
+  };
+
+  const methods: Record<string, (args: Record<string, unknown>) => Record<string, unknown>> = {
+    'chat.postMessage': (args) => {
+      const channel = channelOf(args);
+      if (typeof channel !== 'string') return channel;
+      const content = contentOf(args);
+      if ('error' in content) return content;
+      const message: RecordedMessage = { channel, ts: nextTs(), ...content, updates: 0 };
+      messages.push(message);
+      return { ok: true, channel, ts: message.ts, message: wire(message) };
+    },
+    'chat.update': (args) => {
+      const channel = channelOf(args);
+      if (typeof channel !== 'string') return channel;
+      const message = messages.find((m) => m.channel === channel && m.ts === args.ts);
+      if (!message) return { ok: false, error: 'message_not_found' };
+      const content = contentOf(args);
+      if ('error' in content) return content;
+      Object.assign(message, content, { updates: message.updates + 1 });
+      return { ok: true, channel, ts: message.ts, text: message.text, message: wire(message) };
+    },
+  };
+
+  const channelOf = (args: Record<string, unknown>): string | Record<string, unknown> => {
+    const channel = args.channel;
+    if (typeof channel !== 'string' || channel === '') return { ok: false, error: 'channel_not_found' };
+    if (options.channels && !options.channels.includes(channel))
+      return { ok: false, error: 'channel_not_found' };
+    return channel;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/^\/api\//, '');
+    const raw = await readBody(req);
+    if (req.method !== 'POST') return answer(res, 405, { ok: false, error: 'method_not_supported' });
+    if (raw === null) return answer(res, 413, { ok: false, error: 'request_too_large' });
+    const parsed = parseArgs(raw, req.headers['content-type']);
+    if (parsed === null) return answer(res, 200, record(method, {}, { ok: false, error: 'invalid_json' }));
+    // Form calls may carry the token as a field; it is checked, never recorded.
+    const { token: formToken, ...args } = parsed;
+    const token =
+      bearer(req.headers.authorization) ?? (typeof formToken === 'string' ? formToken : undefined);
+    const refusal = !token ? 'not_authed' : token !== options.token ? 'invalid_auth' : null;
+    if (refusal) return answer(res, 200, record(method, args, { ok: false, error: refusal }));
+    const run = methods[method];
+    if (!run) return answer(res, 404, record(method, args, { ok: false, error: 'unknown_method' }));
+    answer(res, 200, record(method, args, run(args)));
+  };
+
+  const record = (method: string, args: Record<string, unknown>, result: Record<string, unknown>) => {
+    const ok = result.ok === true;
+    calls.push({ method, args, ok, ...(ok ? {} : { error: String(result.error) }) });
+    return result;
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => answer(res, 500, { ok: false, error: 'internal_error' }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    apiUrl: `http://${address}:${port}/api`,
+    messages,
+    calls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function contentOf(
+  args: Record<string, unknown>,
+): { text: string; blocks: unknown[] } | { ok: false; error: string } {
+  let blocks = args.blocks ?? [];
+  // Form-encoded calls carry blocks as a JSON string.
+  if (typeof blocks === 'string') {
+    try {
+      blocks = JSON.parse(blocks);
+    } catch {
+      return { ok: false, error: 'invalid_blocks' };
+    }
+  }
+  if (!Array.isArray(blocks)) return { ok: false, error: 'invalid_blocks' };
+  const text = typeof args.text === 'string' ? args.text : '';
+  if (text === '' && blocks.length === 0) return { ok: false, error: 'no_text' };
+  return { text, blocks };
+}
+
+const wire = (m: RecordedMessage) => ({ type: 'message', text: m.text, blocks: m.blocks, ts: m.ts, ...BOT });
+
+function bearer(value: string | undefined): string | undefined {
+  const match = value?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}
+
+function parseArgs(raw: string, contentType: string | undefined): Record<string, unknown> | null {
+  if (raw === '') return {};
+  if (contentType?.startsWith('application/json')) {
+    try {
+      const value: unknown = JSON.parse(raw);
+      return value && typeof value === 'object' && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : null;
+    } catch {
+      return null;
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}

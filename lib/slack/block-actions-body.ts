@@ -1,0 +1,43 @@
+import {
+  APPROVE_ACTION_ID,
+  type ApprovalButtonValue,
+  encodeButtonValue,
+  REJECT_ACTION_ID,
+} from './approval-button.js';
+
+export interface ButtonClick {
+  userId: string;
+  decision: 'approve' | 'reject';
+  value: ApprovalButtonValue;
+  channel?: string;
+  messageTs?: string;
+}
+
+/**
+ * The form body Slack posts when someone clicks one of Aviary's buttons (`payload=<block_actions json>`),
+ * for the local demo and tests.
+ */
+export function blockActionsBody(click: ButtonClick): string {
+  const actionId = click.decision === 'approve' ? APPROVE_ACTION_ID : REJECT_ACTION_ID;
+  const payload = {
+    type: 'block_actions',
+    user: { id: click.userId },
+    api_app_id: 'A0AVIARY',
+    container: {
+      type: 'message',
+      message_ts: click.messageTs ?? '0.0',
+      channel_id: click.channel ?? 'C0AVIARY',
+    },
+    channel: { id: click.channel ?? 'C0AVIARY' },
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: `aviary_approval:${click.value.rolloutId}`,
+        value: encodeButtonValue(click.value),
+        action_ts: '0.0',
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

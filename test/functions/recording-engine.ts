@@ -1,0 +1,91 @@
+import type {
+  CommandResult,
+  Engine,
+  RolloutStatus,
+  StartInput,
+  StartResult,
+  TickSummary,
+} from '../../lib/engine/engine.js';
+import { toStatus } from '../../lib/engine/status-view.js';
+import type { Command } from '../../lib/model/rollout.js';
+import { CONFIG, NOW, POLICY, pendingRollout } from './fixtures.js';
+
+export type EngineCall =
+  | { method: 'start'; input: StartInput }
+  | { method: 'command'; ref: string; command: Command }
+  | { method: 'tick' }
+  | { method: 'status'; id: string }
+  | { method: 'list'; options: { target?: string; limit?: number } | undefined };
+
+/**
+ * An Engine that records every call and answers like the real one would for a store holding `podinfo-1`
+ * (unknown targets 404, unknown rollouts 404); tests override single answers to script refusals.
+ */
+export function recordingEngine(overrides: Partial<Engine> = {}): Engine & { calls: EngineCall[] } {
+  const calls: EngineCall[] = [];
+  const known = new Map([['podinfo-1', pendingRollout()]]);
+  const statusOf = (id: string): RolloutStatus | null => {
+    const rollout = known.get(id);
+    return rollout ? toStatus(rollout, POLICY, rollout.lastDecision ? [rollout.lastDecision] : []) : null;
+  };
+  const base: Engine = {
+    async start(input): Promise<StartResult> {
+      if (!(input.target in CONFIG.targets))
+        return { ok: false, status: 404, error: `unknown target "${input.target}"` };
+      const rollout = pendingRollout({
+        id: `${input.target}-2`,
+        target: input.target,
+        revision: input.revision,
+        image: input.image ?? null,
+        source: input.source,
+      });
+      return { ok: true, rollout, created: true };
+    },
+    async command(ref, command): Promise<CommandResult> {
+      const rollout = known.get(ref) ?? (ref === 'podinfo' ? known.get('podinfo-1') : undefined);
+      if (!rollout) return { ok: false, status: 404, error: `no rollout or target "${ref}"` };
+      const next = { ...rollout, phase: command.kind === 'pause' ? ('paused' as const) : rollout.phase };
+      return { ok: true, rollout: next, decision: null, message: `${command.kind} by ${command.actor}` };
+    },
+    async tick(): Promise<TickSummary> {
+      return {
+        at: NOW,
+        rollouts: [{ id: 'podinfo-1', phase: 'progressing', action: 'advance' }],
+        clusters: [{ name: 'sim', ok: true, ms: 12 }],
+      };
+    },
+    async status(id) {
+      return statusOf(id);
+    },
+    async list(options) {
+      const all = [...known.keys()].map((id) => statusOf(id) as RolloutStatus);
+      return all
+        .filter((s) => !options?.target || s.target === options.target)
+        .slice(0, options?.limit ?? 50);
+    },
+  };
+  const engine = { ...base, ...overrides };
+  return {
+    calls,
+    start: (input) => {
+      calls.push({ method: 'start', input });
+      return engine.start(input);
+    },
+    command: (ref, command) => {
+      calls.push({ method: 'command', ref, command });
+      return engine.command(ref, command);
+    },
+    tick: () => {
+      calls.push({ method: 'tick' });
+      return engine.tick();
+    },
+    status: (id) => {
+      calls.push({ method: 'status', id });
+      return engine.status(id);
+    },
+    list: (options) => {
+      calls.push({ method: 'list', options });
+      return engine.list(options);
+    },
+  };
+}

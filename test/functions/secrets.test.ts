@@ -1,0 +1,162 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadSecrets, SecretsError } from '../../lib/app/secrets.js';
+import { type AwsJsonAnswer, type AwsJsonCall, startAwsJsonDouble } from './aws-json-double.js';
+
+const VALUES: Record<string, string> = {
+  '/aviary/prod/deploy-secret': 'd-3f9a1c0e77',
+  '/aviary/prod/slack-signing-secret': 's-8f742231b1',
+  '/aviary/prod/slack-bot-token': 'xoxb-111-222-abc',
+  '/aviary/prod/github-webhook-secret': 'g-a9b8c7d6e5',
+};
+
+const clientConfig = (endpoint: string) => ({
+  endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+  maxAttempts: 1,
+});
+
+/** SSM GetParameter as the service answers it; `WithDecryption` must be asked for SecureStrings. */
+function ssm(values: Record<string, string>, denied: string[] = []) {
+  return ({ target, body }: AwsJsonCall): AwsJsonAnswer => {
+    if (target !== 'AmazonSSM.GetParameter')
+      return { status: 400, body: { __type: 'UnknownOperationException' } };
+    const name = String(body.Name);
+    if (denied.includes(name))
+      return { status: 400, body: { __type: 'AccessDeniedException', message: `denied ${values[name]}` } };
+    const value = values[name];
+    if (value === undefined) return { status: 400, body: { __type: 'ParameterNotFound' } };
+    return {
+      status: 200,
+      body: {
+        Parameter: {
+          Name: name,
+          Type: 'SecureString',
+          Value: body.WithDecryption === true ? value : 'AQICAHg-encrypted-blob',
+          Version: 1,
+          DataType: 'text',
+          ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${name}`,
+        },
+      },
+    };
+  };
+}
+
+const doubles: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(doubles.splice(0).map((d) => d.close()));
+});
+
+describe('loadSecrets from the environment (local)', () => {
+  it('reads the four variables; the bot token is optional', async () => {
+    const env = {
+      AVIARY_DEPLOY_SECRET: 'a',
+      SLACK_SIGNING_SECRET: 'b',
+      GITHUB_WEBHOOK_SECRET: 'c',
+    };
+    expect(await loadSecrets(env)).toEqual({
+      deploySecret: 'a',
+      slackSigningSecret: 'b',
+      slackBotToken: null,
+      githubWebhookSecret: 'c',
+    });
+    expect((await loadSecrets({ ...env, SLACK_BOT_TOKEN: 'xoxb-1' })).slackBotToken).toBe('xoxb-1');
+  });
+
+  it('names every missing variable', async () => {
+    const error = await loadSecrets({ SLACK_SIGNING_SECRET: 'b' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretsError);
+    expect(String(error)).toContain('AVIARY_DEPLOY_SECRET, GITHUB_WEBHOOK_SECRET');
+  });
+});
+
+describe('loadSecrets from SSM Parameter Store (AWS)', () => {
+  it('reads SecureStrings under the prefix, decrypted, through the real SDK client', async () => {
+    const double = await startAwsJsonDouble(ssm(VALUES));
+    doubles.push(double);
+    const secrets = await loadSecrets(
+      { AVIARY_SECRETS_PREFIX: '/aviary/prod/' },
+      { ssm: new SSMClient(clientConfig(double.endpoint)) },
+    );
+    expect(secrets).toEqual({
+      deploySecret: 'd-3f9a1c0e77',
+      slackSigningSecret: 's-8f742231b1',
+      slackBotToken: 'xoxb-111-222-abc',
+      githubWebhookSecret: 'g-a9b8c7d6e5',
+    });
+    expect(double.calls.map((c) => [c.body.Name, c.body.WithDecryption]).sort()).toEqual(
+      Object.keys(VALUES)
+        .sort()
+        .map((name) => [name, true]),
+    );
+  });
+
+  it('treats a missing bot token as "no Slack" but a missing webhook secret as an error naming it', async () => {
+    const { '/aviary/prod/slack-bot-token': _token, ...withoutToken } = VALUES;
+    const double = await startAwsJsonDouble(ssm(withoutToken));
+    doubles.push(double);
+    const client = new SSMClient(clientConfig(double.endpoint));
+    expect(
+      (await loadSecrets({ AVIARY_SECRETS_PREFIX: '/aviary/prod' }, { ssm: client })).slackBotToken,
+    ).toBeNull();
+
+    const { '/aviary/prod/github-webhook-secret': _github, ...withoutGithub } = VALUES;
+    const second = await startAwsJsonDouble(ssm(withoutGithub));
+    doubles.push(second);
+    const error = await loadSecrets(
+      { AVIARY_SECRETS_PREFIX: '/aviary/prod' },
+      { ssm: new SSMClient(clientConfig(second.endpoint)) },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretsError);
+    expect(String(error)).toContain('/aviary/prod/github-webhook-secret is missing');
+  });
+
+  it('never puts a secret value in an error, even when AWS quotes one', async () => {
+    const double = await startAwsJsonDouble(ssm(VALUES, ['/aviary/prod/deploy-secret']));
+    doubles.push(double);
+    const error = await loadSecrets(
+      { AVIARY_SECRETS_PREFIX: '/aviary/prod' },
+      { ssm: new SSMClient(clientConfig(double.endpoint)) },
+    ).catch((e: unknown) => e);
+    expect(String(error)).toBe(
+      'SecretsError: could not read secret /aviary/prod/deploy-secret from ssm: AccessDeniedException',
+    );
+    for (const value of Object.values(VALUES)) expect(String(error)).not.toContain(value);
+  });
+
+  it('refuses an unknown source', async () => {
+    await expect(
+      loadSecrets({ AVIARY_SECRETS_PREFIX: '/x', AVIARY_SECRETS_SOURCE: 'vault' }),
+    ).rejects.toThrow('AVIARY_SECRETS_SOURCE');
+  });
+});
+
+describe('loadSecrets from Secrets Manager (AWS)', () => {
+  it('reads SecretString values under the prefix', async () => {
+    const double = await startAwsJsonDouble(({ target, body }) => {
+      if (target !== 'secretsmanager.GetSecretValue')
+        return { status: 400, body: { __type: 'InvalidRequestException' } };
+      const value = VALUES[String(body.SecretId)];
+      if (value === undefined) return { status: 400, body: { __type: 'ResourceNotFoundException' } };
+      return {
+        status: 200,
+        body: {
+          ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${body.SecretId}`,
+          Name: body.SecretId,
+          SecretString: value,
+          VersionId: 'v1',
+        },
+      };
+    });
+    doubles.push(double);
+    const secrets = await loadSecrets(
+      { AVIARY_SECRETS_PREFIX: '/aviary/prod', AVIARY_SECRETS_SOURCE: 'secretsmanager' },
+      { secretsManager: new SecretsManagerClient(clientConfig(double.endpoint)) },
+    );
+    expect(secrets.deploySecret).toBe('d-3f9a1c0e77');
+    expect(secrets.slackBotToken).toBe('xoxb-111-222-abc');
+    expect(double.calls).toHaveLength(4);
+  });
+});

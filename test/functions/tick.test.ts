@@ -1,0 +1,49 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it } from 'vitest';
+import { makeTickHandler } from '../../functions/tick.js';
+import { readJsonVector } from '../support/vectors.js';
+import { appWith } from './fixtures.js';
+import { captureLogs, lambdaContext, quietLogger } from './lambda-events.js';
+import { recordingEngine } from './recording-engine.js';
+
+describe('scheduled tick', () => {
+  it.each([
+    'lambda_eventbridge_scheduled_event.eventbridge-docs.json',
+    'lambda_eventbridge_scheduled_event.lambda-docs.json',
+  ])('runs one engine tick for %s and returns its summary', async (name) => {
+    const engine = recordingEngine();
+    const handler = makeTickHandler(async () => appWith(engine), quietLogger());
+    const summary = await handler(readJsonVector(name), lambdaContext());
+    expect(engine.calls).toEqual([{ method: 'tick' }]);
+    expect(summary.rollouts).toEqual([{ id: 'podinfo-1', phase: 'progressing', action: 'advance' }]);
+    expect(summary.clusters).toEqual([{ name: 'sim', ok: true, ms: 12 }]);
+  });
+
+  it('refuses events that are not the schedule, without ticking', async () => {
+    const engine = recordingEngine();
+    const handler = makeTickHandler(async () => appWith(engine), quietLogger());
+    await expect(
+      handler(readJsonVector('lambda_eventbridge_custom_event.powertools-docs.json'), lambdaContext()),
+    ).rejects.toThrow('Scheduled Event');
+    expect(engine.calls).toEqual([]);
+  });
+
+  it('logs the summary as structured JSON', async () => {
+    const logger = new Logger({ serviceName: 'aviary', logLevel: 'INFO' });
+    const entries = await captureLogs(() =>
+      makeTickHandler(async () => appWith(recordingEngine()), logger)(
+        readJsonVector('lambda_eventbridge_scheduled_event.lambda-docs.json'),
+        lambdaContext('aviary-tick'),
+      ),
+    );
+    expect(entries.find((e) => e.message === 'tick')).toMatchObject({
+      level: 'INFO',
+      service: 'aviary',
+      function_name: 'aviary-tick',
+      rollouts: 1,
+      acted: 1,
+      failed: 0,
+      scheduledAt: '2019-03-01T01:23:45Z',
+    });
+  });
+});

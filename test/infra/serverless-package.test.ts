@@ -1,0 +1,219 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const OSLS = path.join(ROOT, 'node_modules', '.bin', 'osls');
+
+type Json = Record<string, unknown>;
+interface Resource {
+  Type: string;
+  Properties: Json;
+  DependsOn?: string[];
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+let dir: string;
+let resources: Record<string, Resource>;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'aviary-package-'));
+  // Offline: dummy credentials, no telemetry; nothing is sent to AWS by `package`.
+  await promisify(execFile)(OSLS, ['package', '--package', dir, '--stage', 'test', '--region', 'eu-west-1'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_REGION: 'eu-west-1',
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+    },
+    timeout: 300_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const template = JSON.parse(
+    readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  );
+  resources = template.Resources;
+}, 300_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('serverless.yml packaged with osls + serverless-esbuild', () => {
+  it('routes the HTTP API to the functions; only the status API needs IAM-signed requests', () => {
+    const routes = Object.fromEntries(
+      ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [
+        r.Properties.RouteKey,
+        r.Properties.AuthorizationType ?? 'NONE',
+      ]),
+    );
+    expect(routes).toEqual({
+      'POST /webhooks/deploy': 'NONE',
+      'POST /webhooks/github': 'NONE',
+      'POST /webhooks/slack': 'NONE',
+      'GET /rollouts': 'AWS_IAM',
+      'GET /rollouts/{id}': 'AWS_IAM',
+    });
+    for (const [, integration] of ofType('AWS::ApiGatewayV2::Integration')) {
+      expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+    }
+  });
+
+  it('runs every function on nodejs22.x arm64 with the table, the config and the secrets prefix', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.map(([name]) => name).sort()).toEqual([
+      'DeployEventLambdaFunction',
+      'DeployWebhookLambdaFunction',
+      'GithubWebhookLambdaFunction',
+      'RolloutsApiLambdaFunction',
+      'SlackWebhookLambdaFunction',
+      'TickLambdaFunction',
+    ]);
+    for (const [name, fn] of functions) {
+      expect(fn.Properties.Runtime, name).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures, name).toEqual(['arm64']);
+      expect((fn.Properties.Environment as { Variables: Json }).Variables).toMatchObject({
+        TABLE_NAME: { Ref: 'RolloutsTable' },
+        AVIARY_CONFIG: '/var/task/aviary.config.yaml',
+        AVIARY_SECRETS_PREFIX: '/aviary/test',
+        POWERTOOLS_SERVICE_NAME: 'aviary',
+      });
+      expect(fn.DependsOn, name).toEqual(
+        expect.arrayContaining(['AviaryClusterAccessPolicy', 'AviarySecretsPolicy']),
+      );
+    }
+  });
+
+  it('ticks every minute and routes "Aviary Deployment" events from aviary.ci to deployEvent', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const schedule = rules.find((r) => r.ScheduleExpression);
+    expect(schedule).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [{ Arn: { 'Fn::GetAtt': ['TickLambdaFunction', 'Arn'] } }],
+    });
+    const deploy = rules.find((r) => r.EventPattern);
+    expect(deploy).toMatchObject({
+      EventPattern: { source: ['aviary.ci'], 'detail-type': ['Aviary Deployment'] },
+      Targets: [{ Arn: { 'Fn::GetAtt': ['DeployEventLambdaFunction', 'Arn'] } }],
+    });
+  });
+
+  it('sends failed async invocations (tick, deployEvent) to the SQS dead-letter queue', () => {
+    expect(resources.AsyncDeadLetterQueue?.Type).toBe('AWS::SQS::Queue');
+    const configs = Object.fromEntries(
+      ofType('AWS::Lambda::EventInvokeConfig').map(([, r]) => [
+        (r.Properties.FunctionName as { Ref: string }).Ref,
+        r.Properties.DestinationConfig,
+      ]),
+    );
+    const toDlq = { OnFailure: { Destination: { 'Fn::GetAtt': ['AsyncDeadLetterQueue', 'Arn'] } } };
+    expect(configs).toEqual({ TickLambdaFunction: toDlq, DeployEventLambdaFunction: toDlq });
+  });
+
+  it('creates the table with point-in-time recovery, encryption at rest and TTL', () => {
+    const table = resources.RolloutsTable;
+    expect(table?.Type).toBe('AWS::DynamoDB::Table');
+    expect(table?.Properties).toMatchObject({
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { Enabled: true, AttributeName: expect.any(String) },
+    });
+  });
+
+  it("grants the functions' role no wildcard actions and DynamoDB only on the table and its indexes", () => {
+    const role = resources.IamRoleLambdaExecution as Resource;
+    const inline = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    );
+    const attached = ofType('AWS::IAM::Policy')
+      .filter(
+        ([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: 'IamRoleLambdaExecution' }]),
+      )
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    const statements = [...inline, ...attached];
+    expect(attached.length).toBeGreaterThan(0);
+
+    for (const s of statements) {
+      for (const action of asArray(s.Action)) expect(action).not.toMatch(/^\*$|:\*$/);
+      expect(s.Resource).not.toBe('*');
+      expect(asArray(s.Resource)).not.toContain('*');
+    }
+    const dynamo = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const s of dynamo) {
+      expect(s.Effect).toBe('Allow');
+      for (const action of asArray(s.Action))
+        expect(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']).toContain(
+          action,
+        );
+      for (const resource of asArray(s.Resource)) {
+        expect(JSON.stringify(resource)).toContain('"RolloutsTable","Arn"');
+      }
+    }
+    const secrets = statements.filter((s) =>
+      asArray(s.Action).some((a) => a.startsWith('ssm:') || a.startsWith('secretsmanager:')),
+    );
+    expect(secrets.map((s) => JSON.stringify(s.Resource))).toEqual([
+      expect.stringContaining(':parameter/aviary/test/*'),
+      expect.stringContaining(':secret:/aviary/test/*'),
+    ]);
+  });
+
+  it('packages each function as an ES module bundle with the configuration beside it, and the bundle loads', async () => {
+    const entries = readZip(readFileSync(path.join(dir, 'tick.zip')));
+    expect(Object.keys(entries).sort()).toEqual([
+      'aviary.config.yaml',
+      'functions/tick.mjs',
+      'functions/tick.mjs.map',
+    ]);
+    expect(entries['aviary.config.yaml']?.toString('utf8')).toBe(
+      readFileSync(path.join(ROOT, 'aviary.config.yaml'), 'utf8'),
+    );
+    const unpacked = path.join(dir, 'unpacked');
+    for (const [name, data] of Object.entries(entries)) {
+      mkdirSync(path.dirname(path.join(unpacked, name)), { recursive: true });
+      writeFileSync(path.join(unpacked, name), data);
+    }
+    const bundle = (await import(pathToFileURL(path.join(unpacked, 'functions', 'tick.mjs')).href)) as Json;
+    expect(typeof bundle.handler).toBe('function');
+  });
+});
+
+/** The files of a zip archive (stored or deflated entries, as the packager writes them). */
+function readZip(zip: Buffer): Record<string, Buffer> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) throw new Error('not a zip archive');
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const files: Record<string, Buffer> = {};
+  for (let i = 0; i < count; i++) {
+    const method = zip.readUInt16LE(at + 10);
+    const compressed = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    const dataAt = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(dataAt, dataAt + compressed);
+    if (!name.endsWith('/')) files[name] = method === 8 ? inflateRawSync(data) : Buffer.from(data);
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return files;
+}
