@@ -8,8 +8,12 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { bernoulliOptimalSampleSize, expectedSampleSizeUnderAlternative } from '../lib/analysis/wald-asn.js';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import {
+  bernoulliOptimalSampleSize,
+  expectedSampleSizeUnderAlternative,
+  policySprtSampleSize,
+} from '../lib/analysis/wald-asn.js';
 import type { JudgeConfig } from '../lib/model/policy.js';
 import { runScenario } from '../lib/sim/run-scenario.js';
 import { loadScenario, policyForJudge, type Scenario } from '../lib/sim/scenario.js';
@@ -32,6 +36,8 @@ interface Run {
   canaryFailedRequests: number;
   /** Canary requests served from the moment the regression began until the decision. */
   requestsSinceRegression: number;
+  /** Of those, the ones in the analysis window the regression began in: no windowed judge decides sooner. */
+  firstWindowRequests: number;
 }
 
 interface TaskResult {
@@ -50,13 +56,21 @@ async function runTask(task: Task): Promise<TaskResult> {
     const requestsSinceRegression = r.traffic.reduce((sum, w) => {
       const lo = Math.max(w.fromSecond, since);
       const hi = Math.min(w.toSecond, end);
-      return hi <= lo || w.toSecond <= w.fromSecond ? sum : sum + (w.requests * (hi - lo)) / (w.toSecond - w.fromSecond);
+      return hi <= lo || w.toSecond <= w.fromSecond
+        ? sum
+        : sum + (w.requests * (hi - lo)) / (w.toSecond - w.fromSecond);
     }, 0);
+    const first = r.traffic.find((w) => w.toSecond > since && w.toSecond > w.fromSecond);
+    const firstWindowRequests = first
+      ? (first.requests * (first.toSecond - Math.max(first.fromSecond, since))) /
+        (first.toSecond - first.fromSecond)
+      : Number.NaN;
     return {
       outcome: r.outcome,
       decidedAtSecond: r.decidedAtSecond,
       canaryFailedRequests: r.canaryFailedRequests,
       requestsSinceRegression,
+      firstWindowRequests,
     };
   });
   return { file: task.file, judge: task.judge, runs };
@@ -94,7 +108,8 @@ async function main(): Promise<void> {
   const tasks: Task[] = [];
   for (const file of files) {
     for (const judge of JUDGES) {
-      for (let i = 0; i < seeds.length; i += chunk) tasks.push({ file, judge, seeds: seeds.slice(i, i + chunk) });
+      for (let i = 0; i < seeds.length; i += chunk)
+        tasks.push({ file, judge, seeds: seeds.slice(i, i + chunk) });
     }
   }
   const started = performance.now();
@@ -171,9 +186,12 @@ interface Figures {
 }
 
 function figuresOf(files: string[], scenarios: Map<string, Scenario>, runsOf: RunsOf, judge: Kind): Figures {
-  const healthy = files.filter((f) => scenarios.get(f)?.expected === 'promote').flatMap((f) => runsOf(f, judge));
+  const healthy = files
+    .filter((f) => scenarios.get(f)?.expected === 'promote')
+    .flatMap((f) => runsOf(f, judge));
   const bad = files.filter((f) => scenarios.get(f)?.expected === 'rollback').flatMap((f) => runsOf(f, judge));
-  const rate = (runs: Run[], o: Run['outcome']): number => runs.filter((r) => r.outcome === o).length / Math.max(1, runs.length);
+  const rate = (runs: Run[], o: Run['outcome']): number =>
+    runs.filter((r) => r.outcome === o).length / Math.max(1, runs.length);
   const decidedSeconds = (runs: Run[], o: Run['outcome']): number[] =>
     runs.filter((r) => r.outcome === o).map((r) => r.decidedAtSecond ?? 0);
   return {
@@ -194,7 +212,16 @@ function printSummary(print: Print, files: string[], scenarios: Map<string, Scen
       'served before the decision, mean over all bad runs)',
   );
   const rows: string[][] = [
-    ['judge', 'false rollback', 'healthy undecided', 'miss (promoted bad)', 'bad undecided', 'median s to promote', 'median s to rollback', 'failed requests'],
+    [
+      'judge',
+      'false rollback',
+      'healthy undecided',
+      'miss (promoted bad)',
+      'bad undecided',
+      'median s to promote',
+      'median s to rollback',
+      'failed requests',
+    ],
   ];
   const figures = new Map(JUDGES.map((j) => [j, figuresOf(files, scenarios, runsOf, j)]));
   for (const [judge, f] of figures) {
@@ -236,7 +263,12 @@ function printSummary(print: Print, files: string[], scenarios: Map<string, Scen
   }
 }
 
-function printPerScenario(print: Print, files: string[], scenarios: Map<string, Scenario>, runsOf: RunsOf): void {
+function printPerScenario(
+  print: Print,
+  files: string[],
+  scenarios: Map<string, Scenario>,
+  runsOf: RunsOf,
+): void {
   print('Per scenario: rolled back % / promoted % · median s to decision · mean failed canary requests');
   const rows: string[][] = [['scenario', 'expected', ...JUDGES]];
   for (const f of files) {
@@ -247,7 +279,8 @@ function printPerScenario(print: Print, files: string[], scenarios: Map<string, 
       s.expected,
       ...JUDGES.map((j) => {
         const runs = runsOf(f, j);
-        const share = (o: Run['outcome']): string => pct(runs.filter((r) => r.outcome === o).length / Math.max(1, runs.length), 0);
+        const share = (o: Run['outcome']): string =>
+          pct(runs.filter((r) => r.outcome === o).length / Math.max(1, runs.length), 0);
         const decided = runs.filter((r) => r.decidedAtSecond !== null).map((r) => r.decidedAtSecond ?? 0);
         return `${share('rolled_back')}/${share('promoted')} · ${num(median(decided))}s · ${num(mean(runs.map((r) => r.canaryFailedRequests)), 1)}`;
       }),
@@ -256,54 +289,97 @@ function printPerScenario(print: Print, files: string[], scenarios: Map<string, 
   print(table(rows));
 }
 
-/** Expected canary requests of Wald's SPRT that knows the true regression, with the policy's error rates. */
-function optimalRequests(scenario: Scenario, file: string): { requests: number; basis: string } | null {
+interface Optimal {
+  /** Wald's E[N] for the policy's own SPRT (p0 vs p0 + margin, α, β) when the canary's true rate is p. */
+  policy: number | null;
+  /** Wald's E[N] for the SPRT that knows the true regression (same α, β): the oracle. */
+  oracle: number;
+  basis: string;
+}
+
+function optimalRequests(scenario: Scenario, file: string): Optimal | null {
   const policy = policyForJudge(scenario, 'aviary', file);
   if (policy.judge.kind !== 'aviary') return null;
-  const { falseRollbackRate: alpha, missRate: beta } = policy.judge;
+  const { falseRollbackRate: alpha, missRate: beta, errorRateMargin } = policy.judge;
   const start = regressionStart(scenario);
-  const bad = scenario.canaryChanges.find((c) => c.atSecond >= start && start > 0);
+  const bad = start > 0 ? scenario.canaryChanges.find((c) => c.atSecond >= start) : undefined;
   const errorRate = bad?.errorRate ?? scenario.canary.errorRate;
   const latency = bad?.latencyMs ?? scenario.canary.latencyMs;
   const p0 = scenario.primary.errorRate;
   if (errorRate > p0) {
-    return { requests: bernoulliOptimalSampleSize({ p0, p1: errorRate, alpha, beta }), basis: `errors ${p0} → ${errorRate}` };
+    return {
+      policy: policySprtSampleSize({ p0, p1: p0 + errorRateMargin, alpha, beta }, errorRate),
+      oracle: bernoulliOptimalSampleSize({ p0, p1: errorRate, alpha, beta }),
+      basis: `errors ${pctOf(p0)} → ${pctOf(errorRate)}`,
+    };
   }
   // A latency regression seen request by request: KL between the two log-normals of log latency.
   const a = logNormalOf(latency);
   const b = logNormalOf(scenario.primary.latencyMs);
   const kl = Math.log(b.sigma / a.sigma) + (a.sigma ** 2 + (a.mu - b.mu) ** 2) / (2 * b.sigma ** 2) - 0.5;
-  return { requests: expectedSampleSizeUnderAlternative(kl, alpha, beta), basis: 'latency, every request observed' };
+  return {
+    policy: null,
+    oracle: expectedSampleSizeUnderAlternative(kl, alpha, beta),
+    basis: `p99 ${scenario.primary.latencyMs.p99} → ${latency.p99}ms`,
+  };
 }
 
 function printWald(print: Print, files: string[], scenarios: Map<string, Scenario>, runsOf: RunsOf): void {
   print(
-    "Canary requests to rollback: Wald's optimal SPRT (knows the true regression; same α, β) vs Aviary's median; " +
-      'one window = canary requests in the first analysis window (no windowed judge can decide sooner)',
+    "Canary requests to rollback, from the start of the regression: Aviary's median against Wald's expected sample " +
+      "size for the policy's own SPRT (primary rate vs + errorRateMargin, same α and β) at the canary's true rate, " +
+      "and for the oracle SPRT that knows the true rate (latency: every request's latency observed). First window = " +
+      'median canary requests in the analysis window the regression began in: no windowed judge can decide sooner.',
   );
-  const rows: string[][] = [['scenario', 'optimal (Wald)', 'one window', 'aviary median', 'ratio', 'ratio to max(optimal, window)']];
+  const rows: string[][] = [
+    [
+      'scenario',
+      'regression',
+      'policy SPRT',
+      'oracle SPRT',
+      'first window',
+      'aviary median',
+      '÷ policy SPRT',
+      '÷ oracle',
+      '÷ max(policy SPRT, first window)',
+    ],
+  ];
+  let within = 0;
+  let errorScenarios = 0;
   for (const f of files) {
     const s = scenarios.get(f);
-    if (!s || s.expected !== 'rollback') continue;
+    if (s?.expected !== 'rollback') continue;
     const optimal = optimalRequests(s, f);
     if (!optimal) continue;
-    const policy = policyForJudge(s, 'aviary', f);
-    const firstWeight = policy.stepWeights?.[0] ?? policy.stepWeight ?? 10;
-    const window = regressionStart(s) === 0 ? (s.requestsPerSecond * policy.intervalSeconds * firstWeight) / 100 : Number.NaN;
     const rolledBack = runsOf(f, 'aviary').filter((r) => r.outcome === 'rolled_back');
     const aviary = median(rolledBack.map((r) => r.requestsSinceRegression));
-    const floor = Number.isNaN(window) ? optimal.requests : Math.max(optimal.requests, window);
+    const window = median(rolledBack.map((r) => r.firstWindowRequests));
+    const floor = optimal.policy === null ? null : aviary / Math.max(optimal.policy, window);
+    if (floor !== null) {
+      errorScenarios += 1;
+      if (floor <= 2) within += 1;
+    }
     rows.push([
-      `${s.name} (${optimal.basis})`,
-      num(optimal.requests, 1),
-      Number.isNaN(window) ? '-' : num(window, 1),
-      num(aviary, 1),
-      (aviary / optimal.requests).toFixed(2),
-      (aviary / floor).toFixed(2),
+      s.name,
+      optimal.basis,
+      optimal.policy === null ? '-' : num(optimal.policy, 1),
+      num(optimal.oracle, 1),
+      num(window, 0),
+      num(aviary, 0),
+      optimal.policy === null ? '-' : (aviary / optimal.policy).toFixed(2),
+      (aviary / optimal.oracle).toFixed(2),
+      floor === null ? '-' : floor.toFixed(2),
     ]);
   }
   print(table(rows));
+  print();
+  print(
+    `${within === errorScenarios ? 'MET    ' : 'NOT MET'}  canary requests to rollback within 2× the policy SPRT ` +
+      `(or the first window, if larger): ${within} of ${errorScenarios} error regressions`,
+  );
 }
+
+const pctOf = (rate: number): string => `${+(rate * 100).toFixed(2)}%`;
 
 function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -321,7 +397,9 @@ function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   const [head, ...body] = rows;
-  return [line(head ?? []), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+  return [line(head ?? []), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join(
+    '\n',
+  );
 }
 
 // Entry point last: the helpers above are `const`s and must be initialised before main() uses them.

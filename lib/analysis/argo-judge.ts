@@ -48,14 +48,24 @@ export function createArgoJudge(config: ArgoJudgeConfig): Judge {
         consecutiveErrors: state.consecutiveErrors,
       },
     });
-    const result = (verdict: JudgeResult['verdict'], rollback: boolean, rule: string, summary: string): JudgeResult => ({
+    const result = (
+      verdict: JudgeResult['verdict'],
+      rollback: boolean,
+      rule: string,
+      summary: string,
+    ): JudgeResult => ({
       verdict,
       rollback,
       explanation: explain(rule, summary),
       state,
     });
     if (state.paused) {
-      return result('inconclusive', false, 'argo.paused', 'the analysis ended Inconclusive; the rollout stays paused until an operator acts');
+      return result(
+        'inconclusive',
+        false,
+        'argo.paused',
+        'the analysis ended Inconclusive; the rollout stays paused until an operator acts',
+      );
     }
     const check = checkThresholds(window.canary, policy.checks);
     if (check.outcome === 'no_data') {
@@ -68,7 +78,12 @@ export function createArgoJudge(config: ArgoJudgeConfig): Judge {
           `measurement error (${check.reason}), ${state.consecutiveErrors} in a row > consecutiveErrorLimit ${config.consecutiveErrorLimit}; rolling back`,
         );
       }
-      return result('inconclusive', false, 'argo.error', `measurement error (${check.reason}), ${state.consecutiveErrors} in a row; holding`);
+      return result(
+        'inconclusive',
+        false,
+        'argo.error',
+        `measurement error (${check.reason}), ${state.consecutiveErrors} in a row; holding`,
+      );
     }
     state.consecutiveErrors = 0;
     if (n < policy.checks.minRequests) {
@@ -82,7 +97,12 @@ export function createArgoJudge(config: ArgoJudgeConfig): Judge {
           `inconclusive measurement (${Math.round(n)} < ${policy.checks.minRequests} requests), ${state.inconclusive} > inconclusiveLimit ${config.inconclusiveLimit}; rollout paused`,
         );
       }
-      return result('inconclusive', false, 'argo.inconclusive', `inconclusive measurement (${Math.round(n)} < ${policy.checks.minRequests} requests); holding`);
+      return result(
+        'inconclusive',
+        false,
+        'argo.inconclusive',
+        `inconclusive measurement (${Math.round(n)} < ${policy.checks.minRequests} requests); holding`,
+      );
     }
     if (check.outcome === 'failed') {
       state.failed += 1;

@@ -26,10 +26,18 @@ export const AviaryJudgeStateSchema = z.object({
   /** Whole-rollout ln likelihood ratio of the smallest latency regression, for promotion. */
   latencyLogLikelihoodRatio: z.number(),
   latencyWindows: z.number().int().min(0),
+  /** Primary requests and Σ requests × σ̂ over windows with usable quantiles: the pooled log-normal shape. */
+  latencyShape: z.object({ requests: z.number().min(0), weightedSigma: z.number().min(0) }),
+  /** Windows since the current step began. */
+  stepWindows: z.number().int().min(0),
 });
 export type AviaryJudgeState = z.infer<typeof AviaryJudgeStateSchema>;
 
-export function newTest(fromStep: number, errorAlternatives: number, latencyAlternatives: number): SequentialTest {
+export function newTest(
+  fromStep: number,
+  errorAlternatives: number,
+  latencyAlternatives: number,
+): SequentialTest {
   return {
     fromStep,
     errors: new Array<number>(errorAlternatives).fill(0),
@@ -50,7 +58,9 @@ export function readAviaryState(
   const parsed = raw === undefined ? null : AviaryJudgeStateSchema.safeParse(raw);
   const fits =
     parsed?.success &&
-    parsed.data.tests.every((t) => t.errors.length === errorAlternatives && t.latency.length === latencyAlternatives);
+    parsed.data.tests.every(
+      (t) => t.errors.length === errorAlternatives && t.latency.length === latencyAlternatives,
+    );
   if (parsed?.success && fits) return { state: structuredClone(parsed.data), reset: false };
   return {
     state: {
@@ -63,6 +73,8 @@ export function readAviaryState(
       tests: [newTest(stepIndex, errorAlternatives, latencyAlternatives)],
       latencyLogLikelihoodRatio: 0,
       latencyWindows: 0,
+      latencyShape: { requests: 0, weightedSigma: 0 },
+      stepWindows: 0,
     },
     reset: raw !== undefined,
   };

@@ -2,12 +2,14 @@ import type { z } from 'zod';
 import type { Explanation } from '../model/explanation.js';
 import type { Judge, JudgeInput, JudgeResult } from '../model/judge.js';
 import { type AviaryJudgeSchema, stepWeightsOf } from '../model/policy.js';
+import { acceptanceEvidence, exclusionScale } from './acceptance-evidence.js';
 import { type AviaryJudgeState, clampLog, newTest, readAviaryState } from './aviary-judge-state.js';
-import { errorEvidence } from './error-evidence.js';
+import { type ErrorEvidence, errorEvidence } from './error-evidence.js';
 import { checkGuardRails } from './guard-rails.js';
-import { LATENCY_MIN_REQUESTS, latencyEvidence } from './latency-evidence.js';
-import { ERROR_ALTERNATIVES, LATENCY_ALTERNATIVES, type RollbackEvidence, rollbackEvidence } from './rollback-evidence.js';
-import { bernoulliLogLikelihoodRatio, waldBounds } from './sprt.js';
+import { LATENCY_MIN_REQUESTS, latencyEvidence, primaryLogSigma } from './latency-evidence.js';
+import { primaryRateEstimate } from './primary-rate.js';
+import { ERROR_ALTERNATIVES, LATENCY_ALTERNATIVES, rollbackEvidence } from './rollback-evidence.js';
+import { waldBounds } from './sprt.js';
 import { failuresOf, requestsOf } from './workload-counts.js';
 
 export type AviaryJudgeConfig = z.infer<typeof AviaryJudgeSchema>;
@@ -18,76 +20,140 @@ const HOLD: Verdict = { verdict: 'inconclusive', rollback: false };
 const ROLLBACK: Verdict = { verdict: 'fail', rollback: true };
 
 /**
- * Aviary's judge: a sequential test over the whole rollout, canary against primary.
+ * Aviary's judge: sequential tests over the whole rollout, canary against primary (docs/analysis.md).
  *
  * - Rolls back when the mixture likelihood ratio of "the canary is worse" reaches 1/falseRollbackRate
- *   (rollback-evidence.ts), or at once on a confident guard-rail breach (guard-rails.ts).
- * - Holds while evidence leans toward a regression, or while the step has fewer than `minRequests` canary requests,
- *   or when the canary served nothing in the window (traffic stopped: not a pass).
- * - Passes an intermediate step once it has `minRequests` canary requests and no such lean: steps are an
- *   exposure schedule, and the rollback test keeps running across them.
- * - Passes the last step (→ promotion) only when Wald's lower boundary is reached: the canary's error rate is
- *   within `errorRateMargin` of the primary's and, where windows are big enough to measure it, its p99 within
- *   `latencyMargin`, each with miss probability about `missRate`.
+ *   (rollback-evidence.ts): by Ville's inequality a canary as good as the primary is rolled back with
+ *   probability at most falseRollbackRate over the whole rollout. Also rolls back at once on a confident
+ *   guard-rail breach (guard-rails.ts).
+ * - Holds (inconclusive) when the canary served nothing in the window (traffic stopped: not a pass), while the step
+ *   has fewer than `minRequests` canary requests, while evidence leans toward a regression, and until the
+ *   step's acceptance test is met.
+ * - Passes a step once Wald's lower boundary rules out a regression of the step's size (acceptance-evidence.ts):
+ *   a large one early, the margin itself at the last step — where promotion also needs the p99 test to accept
+ *   if windows were big enough to measure p99.
  */
 export function createAviaryJudge(config: AviaryJudgeConfig): Judge {
   return (input) => judgeWindow(config, input);
 }
 
+interface Context {
+  config: AviaryJudgeConfig;
+  input: JudgeInput;
+  state: AviaryJudgeState;
+  stepCount: number;
+  /** Appended to every summary: a state reset, a missing primary. */
+  notes: string;
+}
+
 function judgeWindow(config: AviaryJudgeConfig, input: JudgeInput): JudgeResult {
   const { window, policy, stepIndex, weight } = input;
-  const alpha = config.falseRollbackRate;
   const stepCount = stepWeightsOf(policy).length;
-  const { state, reset } = readAviaryState(input.state, stepIndex, ERROR_ALTERNATIVES.length, LATENCY_ALTERNATIVES.length);
+  const { state, reset } = readAviaryState(
+    input.state,
+    stepIndex,
+    ERROR_ALTERNATIVES.length,
+    LATENCY_ALTERNATIVES.length,
+  );
   enterStep(state, stepIndex, stepCount);
-  const canaryRequests = requestsOf(window.canary);
-  const primaryRequests = requestsOf(window.primary);
   state.windows += 1;
-  const base = {
-    canaryRequests,
-    canaryFailures: window.canary ? failuresOf(window.canary) : null,
-    primaryRequests,
-    primaryFailures: window.primary ? failuresOf(window.primary) : null,
-    canaryP99Ms: window.canary?.p99Ms ?? null,
-    primaryP99Ms: window.primary?.p99Ms ?? null,
-    weight,
+  state.stepWindows += 1;
+  const ctx: Context = {
+    config,
+    input,
+    state,
+    stepCount,
+    notes: reset ? ' (judge memory was not this judge’s and was restarted)' : '',
   };
-  const note = reset ? ' (judge memory did not match this judge and was restarted)' : '';
-  const explain = (rule: string, summary: string, extra: Partial<Explanation> = {}): Explanation => ({
-    judge: 'aviary',
-    rule,
-    summary: summary + note,
-    inputs: {
-      ...base,
-      stepRequests: state.stepRequests,
-      rolloutCanaryRequests: state.canary.requests,
-      rolloutCanaryFailures: state.canary.failures,
-    },
-    ...extra,
-  });
-  const done = (verdict: Verdict, explanation: Explanation): JudgeResult => ({ ...verdict, explanation, state });
 
-  if (canaryRequests === 0) {
-    return done(
+  if (requestsOf(window.canary) === 0) {
+    return result(
+      ctx,
       HOLD,
-      explain(
-        'no_data',
-        `the canary served no requests in this ${window.windowSeconds}s window at ${weight}%; holding (no data is not a pass)`,
-      ),
+      'no_data',
+      `the canary served no requests in this ${window.windowSeconds}s window at ${weight}%; holding (no data is not a pass)`,
+    );
+  }
+  const errors = accumulate(ctx);
+  if (errors.basis === 'prior') {
+    ctx.notes += `; the primary had no data, so the canary was compared with a primary at the guard-rail's ${pct(errors.reference)} error rate`;
+  }
+
+  const breach = checkGuardRails(window.canary, policy.checks, config.falseRollbackRate);
+  if (breach) {
+    const rate = breach.rule === 'guardrail.success_rate';
+    return result(ctx, ROLLBACK, breach.rule, `${breach.summary}; rolling back`, {
+      statistic: { name: rate ? 'success rate %' : 'p99 ms', value: breach.observed },
+      bound: { name: rate ? 'minSuccessRate %' : 'maxP99LatencyMs', value: breach.limit },
+    });
+  }
+
+  const evidence = rollbackEvidence(state.tests, stepCount);
+  const rejectAt = 1 / config.falseRollbackRate;
+  const ratio = { name: 'evidence ratio (mixture likelihood ratio)', value: evidence.total };
+  if (evidence.total >= rejectAt) {
+    const kind = evidence.errors >= evidence.latency ? 'errors' : 'latency';
+    const what =
+      kind === 'errors'
+        ? `canary error rate ${pct(state.canary.failures / state.canary.requests)} over ${Math.round(state.canary.requests)} requests vs primary ${pct(errors.reference)}`
+        : `canary p99 ${ms(window.canary?.p99Ms)} vs primary ${ms(window.primary?.p99Ms)}`;
+    return result(
+      ctx,
+      ROLLBACK,
+      `sprt.reject.${kind}`,
+      `${what}: evidence ratio ${fmt(evidence.total)} reached ${fmt(rejectAt)} (1/falseRollbackRate); rolling back`,
+      { statistic: ratio, bound: { name: '1/falseRollbackRate', value: rejectAt } },
     );
   }
 
-  const budget = 1 - policy.checks.minSuccessRate / 100;
+  if (state.stepRequests < policy.checks.minRequests) {
+    return result(
+      ctx,
+      HOLD,
+      'insufficient_requests',
+      `${Math.round(state.stepRequests)} canary requests at ${weight}% in this step so far, fewer than ${policy.checks.minRequests}; holding`,
+      {
+        statistic: { name: 'canary requests in step', value: state.stepRequests },
+        bound: { name: 'minRequests', value: policy.checks.minRequests },
+      },
+    );
+  }
+  const holdAt = Math.sqrt(rejectAt);
+  if (evidence.total >= holdAt) {
+    return result(
+      ctx,
+      HOLD,
+      'sprt.hold',
+      `evidence leans toward a regression (ratio ${fmt(evidence.total)}; rollback at ${fmt(rejectAt)}); holding at ${weight}%`,
+      { statistic: ratio, bound: { name: 'hold level √(1/falseRollbackRate)', value: holdAt } },
+    );
+  }
+  return acceptance(ctx);
+}
+
+/** Adds the window to every running test and to the whole-rollout totals. */
+function accumulate(ctx: Context): ErrorEvidence {
+  const { config, input, state } = ctx;
+  const { window, policy } = input;
+  const canaryRequests = requestsOf(window.canary);
+  const primaryRequests = requestsOf(window.primary);
   const errors = errorEvidence({
     canary: { requests: canaryRequests, failures: failuresOf(window.canary) },
     primary: primaryRequests > 0 ? { requests: primaryRequests, failures: failuresOf(window.primary) } : null,
     primaryHistory: state.primary,
     margin: config.errorRateMargin,
-    budget,
+    budget: 1 - policy.checks.minSuccessRate / 100,
     scales: ERROR_ALTERNATIVES.map((a) => a.scale),
   });
+  const sigma = primaryLogSigma(window.primary);
+  if (sigma !== null) {
+    state.latencyShape.requests += primaryRequests;
+    state.latencyShape.weightedSigma += primaryRequests * sigma;
+  }
+  const pooledSigma =
+    state.latencyShape.requests > 0 ? state.latencyShape.weightedSigma / state.latencyShape.requests : 0;
   const shifts = LATENCY_ALTERNATIVES.map((a) => a.scale * Math.log1p(config.latencyMargin));
-  const latency = latencyEvidence(window.canary, window.primary, shifts);
+  const latency = latencyEvidence(window.canary, window.primary, shifts, pooledSigma);
   for (const test of state.tests) {
     errors.logLikelihoodRatios.forEach((llr, k) => {
       test.errors[k] = clampLog((test.errors[k] ?? 0) + llr);
@@ -97,7 +163,9 @@ function judgeWindow(config: AviaryJudgeConfig, input: JudgeInput): JudgeResult 
     });
   }
   if (latency) {
-    state.latencyLogLikelihoodRatio = clampLog(state.latencyLogLikelihoodRatio + (latency.logLikelihoodRatios[0] ?? 0));
+    state.latencyLogLikelihoodRatio = clampLog(
+      state.latencyLogLikelihoodRatio + (latency.logLikelihoodRatios[0] ?? 0),
+    );
     state.latencyWindows += 1;
   }
   state.canary.requests += canaryRequests;
@@ -105,135 +173,166 @@ function judgeWindow(config: AviaryJudgeConfig, input: JudgeInput): JudgeResult 
   state.primary.requests += primaryRequests;
   state.primary.failures += failuresOf(window.primary);
   state.stepRequests += canaryRequests;
-
-  const breach = checkGuardRails(window.canary, policy.checks, alpha);
-  if (breach) {
-    return done(
-      ROLLBACK,
-      explain(breach.rule, `${breach.summary}; rolling back`, {
-        statistic: { name: breach.rule === 'guardrail.success_rate' ? 'success rate %' : 'p99 ms', value: breach.observed },
-        bound: { name: breach.rule === 'guardrail.success_rate' ? 'minSuccessRate %' : 'maxP99LatencyMs', value: breach.limit },
-      }),
-    );
-  }
-
-  const evidence = rollbackEvidence(state.tests, stepCount);
-  const noPrimary =
-    errors.basis === 'prior'
-      ? `; the primary had no data, so the canary was compared with a primary at the guard-rail's ${pct(errors.reference)} error rate`
-      : '';
-  const ratio = { name: 'evidence ratio (mixture likelihood ratio)', value: evidence.total };
-  if (evidence.total >= 1 / alpha) {
-    const kind = evidence.errors >= evidence.latency ? 'errors' : 'latency';
-    const what =
-      kind === 'errors'
-        ? `canary error rate ${pct(state.canary.failures / state.canary.requests)} over ${Math.round(state.canary.requests)} requests vs primary ${pct(errors.reference)}`
-        : `canary p99 ${fmtMs(window.canary?.p99Ms)} vs primary ${fmtMs(window.primary?.p99Ms)}`;
-    return done(
-      ROLLBACK,
-      explain(
-        `sprt.reject.${kind}`,
-        `${what}: evidence ratio ${fmt(evidence.total)} reached ${fmt(1 / alpha)} (1/falseRollbackRate); rolling back${noPrimary}`,
-        { statistic: ratio, bound: { name: '1/falseRollbackRate', value: 1 / alpha } },
-      ),
-    );
-  }
-
-  const holdLevel = 1 / Math.sqrt(alpha);
-  if (state.stepRequests < policy.checks.minRequests) {
-    return done(
-      HOLD,
-      explain(
-        'insufficient_requests',
-        `${Math.round(state.stepRequests)} canary requests at ${weight}% so far in this step, fewer than ${policy.checks.minRequests}; holding${noPrimary}`,
-        { statistic: { name: 'canary requests in step', value: state.stepRequests }, bound: { name: 'minRequests', value: policy.checks.minRequests } },
-      ),
-    );
-  }
-  if (evidence.total >= holdLevel) {
-    return done(
-      HOLD,
-      explain(
-        'sprt.hold',
-        `evidence leans toward a regression (ratio ${fmt(evidence.total)}, rollback at ${fmt(1 / alpha)}); holding at ${weight}%${noPrimary}`,
-        { statistic: ratio, bound: { name: 'hold level √(1/falseRollbackRate)', value: holdLevel } },
-      ),
-    );
-  }
-  if (stepIndex < stepCount - 1) {
-    return done(
-      PASS,
-      explain(
-        'step.pass',
-        `no sign of regression after ${Math.round(state.stepRequests)} canary requests at ${weight}% (evidence ratio ${fmt(evidence.total)}); next step${noPrimary}`,
-        { statistic: ratio, bound: { name: 'hold level √(1/falseRollbackRate)', value: holdLevel } },
-      ),
-    );
-  }
-  return promotionVerdict(config, state, evidence, budget, explain, done, noPrimary);
+  return errors;
 }
 
-/** The last step: promote only on Wald's acceptance boundary. */
-function promotionVerdict(
-  config: AviaryJudgeConfig,
-  state: AviaryJudgeState,
-  evidence: RollbackEvidence,
-  budget: number,
-  explain: (rule: string, summary: string, extra?: Partial<Explanation>) => Explanation,
-  done: (verdict: Verdict, explanation: Explanation) => JudgeResult,
-  noPrimary: string,
-): JudgeResult {
+/** Pass the step when its acceptance test is met; at the last step that means promotion. */
+function acceptance(ctx: Context): JudgeResult {
+  const { config, input, state, stepCount } = ctx;
+  const { policy, stepIndex, weight } = input;
   const { lower } = waldBounds(config.falseRollbackRate, config.missRate);
-  // Against the primary's whole-rollout rate (the guard-rail's when it never had data): successes count here.
-  const p0 = state.primary.requests > 0 ? Math.min((state.primary.failures + 0.5) / (state.primary.requests + 1), Math.max(budget, 1e-6)) : Math.max(budget, 1e-6);
-  const p1 = Math.min(p0 + config.errorRateMargin, 0.999);
-  const errorsLlr = bernoulliLogLikelihoodRatio(state.canary.failures, state.canary.requests - state.canary.failures, p0, p1);
-  const latencyAssessed = state.latencyWindows > 0;
-  const errorsOk = errorsLlr <= lower;
-  const latencyOk = !latencyAssessed || state.latencyLogLikelihoodRatio <= lower;
-  const margins = `${pct(config.errorRateMargin, 'pp')} on errors`;
-  const latencyText = latencyAssessed
-    ? `p99 ln LR ${fmt(state.latencyLogLikelihoodRatio)} over ${state.latencyWindows} windows`
-    : `p99 not assessed (no window had ${LATENCY_MIN_REQUESTS}+ requests on both sides)`;
-  const statistic = { name: 'ln likelihood ratio, errors (regression vs healthy)', value: errorsLlr };
+  const scale = exclusionScale(stepWeightsOf(policy), stepIndex);
+  const primaryRate = primaryRateEstimate(state.primary, 1 - policy.checks.minSuccessRate / 100);
+  const accept = acceptanceEvidence(state.canary, primaryRate, config.errorRateMargin, scale);
+  const regression = `+${pp(scale * config.errorRateMargin)}`;
   const bound = { name: 'ln(missRate / (1 − falseRollbackRate))', value: lower };
-  const extra = {
-    primaryErrorRate: p0,
-    evidenceRatio: evidence.total,
-    errorsLogLikelihoodRatio: errorsLlr,
-    latencyLogLikelihoodRatio: latencyAssessed ? state.latencyLogLikelihoodRatio : null,
+  const statistic = {
+    name: `ln likelihood ratio, errors ${regression} vs as good as primary`,
+    value: accept.logLikelihoodRatio,
   };
-  if (errorsOk && latencyOk) {
-    const e = explain(
-      'sprt.accept',
-      `canary within ${margins} of the primary (ln LR ${fmt(errorsLlr)} ≤ ${fmt(lower)}), ${latencyText}; promoting${noPrimary}`,
+  const inputs = {
+    primaryErrorRate: accept.p0,
+    errorsLogLikelihoodRatio: accept.logLikelihoodRatio,
+    exclusionScale: scale,
+  };
+  const last = stepIndex >= stepCount - 1;
+  if (accept.logLikelihoodRatio > lower) {
+    return result(
+      ctx,
+      HOLD,
+      'sprt.continue',
+      `${Math.round(state.canary.requests)} canary requests do not yet rule out a ${regression} error regression ` +
+        `(ln LR ${fmt(accept.logLikelihoodRatio)}, ${last ? 'promote' : 'advance'} at ≤ ${fmt(lower)}); holding at ${weight}%`,
       { statistic, bound },
+      inputs,
     );
-    return done(PASS, { ...e, inputs: { ...e.inputs, ...extra } });
   }
-  const missing = [
-    errorsOk ? null : `errors ln LR ${fmt(errorsLlr)} (promote at ≤ ${fmt(lower)})`,
-    latencyOk ? null : `p99 ln LR ${fmt(state.latencyLogLikelihoodRatio)} (promote at ≤ ${fmt(lower)})`,
-  ].filter((s) => s !== null);
-  const e = explain(
-    'sprt.continue',
-    `not enough evidence to promote yet: ${missing.join(', ')}; holding${noPrimary}`,
-    errorsOk ? { statistic: { name: 'ln likelihood ratio, p99 (regression vs healthy)', value: state.latencyLogLikelihoodRatio }, bound } : { statistic, bound },
-  );
-  return { verdict: 'inconclusive', rollback: false, explanation: { ...e, inputs: { ...e.inputs, ...extra } }, state };
+  if (!last) {
+    return result(
+      ctx,
+      PASS,
+      'sprt.accept.step',
+      `${Math.round(state.canary.requests)} canary requests rule out a ${regression} error regression ` +
+        `(ln LR ${fmt(accept.logLikelihoodRatio)} ≤ ${fmt(lower)}); next step`,
+      { statistic, bound },
+      inputs,
+    );
+  }
+  return promotion(ctx, accept.logLikelihoodRatio, { statistic, bound }, inputs);
 }
 
-/** A new step starts its own test (for regressions that begin late) while the earlier tests carry on. */
+/** The last step: errors ruled out; promotion also needs the p99 test where p99 could be measured. */
+function promotion(
+  ctx: Context,
+  errorsLlr: number,
+  errorExtra: Partial<Explanation>,
+  inputs: Record<string, number>,
+): JudgeResult {
+  const { config, input, state } = ctx;
+  const { policy, weight } = input;
+  const { lower } = waldBounds(config.falseRollbackRate, config.missRate);
+  const llr = state.latencyLogLikelihoodRatio;
+  const allInputs = { ...inputs, latencyLogLikelihoodRatio: state.latencyWindows > 0 ? llr : null };
+  const errorsText = `error rate within ${pp(config.errorRateMargin)} of the primary (ln LR ${fmt(errorsLlr)} ≤ ${fmt(lower)})`;
+  if (state.latencyWindows === 0) {
+    return result(
+      ctx,
+      PASS,
+      'sprt.accept',
+      `${errorsText}; p99 not assessed (no window had ${LATENCY_MIN_REQUESTS}+ requests on both sides); promoting`,
+      errorExtra,
+      allInputs,
+    );
+  }
+  const latencyExtra = {
+    statistic: {
+      name: `ln likelihood ratio, p99 +${Math.round(config.latencyMargin * 100)}% vs same`,
+      value: llr,
+    },
+    bound: { name: 'ln(missRate / (1 − falseRollbackRate))', value: lower },
+  };
+  if (llr <= lower) {
+    return result(
+      ctx,
+      PASS,
+      'sprt.accept',
+      `${errorsText} and p99 within ${Math.round(config.latencyMargin * 100)}% (ln LR ${fmt(llr)} over ${state.latencyWindows} windows); promoting`,
+      latencyExtra,
+      allInputs,
+    );
+  }
+  // Few requests per window may never reach the boundary before the progress deadline: after half of it at the
+  // last step the p99 test is truncated, and the sign of its evidence decides (Wald's truncated SPRT).
+  const truncated = state.stepWindows * policy.intervalSeconds >= policy.progressDeadlineSeconds / 2;
+  if (truncated && llr <= 0) {
+    return result(
+      ctx,
+      PASS,
+      'sprt.accept.truncated',
+      `${errorsText}; p99 test truncated after ${state.stepWindows} windows at ${weight}% with evidence favouring no regression (ln LR ${fmt(llr)} ≤ 0); promoting`,
+      latencyExtra,
+      allInputs,
+    );
+  }
+  return result(
+    ctx,
+    HOLD,
+    'sprt.continue',
+    `${errorsText}, but p99 is not yet shown within ${Math.round(config.latencyMargin * 100)}% (ln LR ${fmt(llr)}, promote at ≤ ${fmt(lower)}); holding at ${weight}%`,
+    latencyExtra,
+    allInputs,
+  );
+}
+
+function result(
+  ctx: Context,
+  verdict: Verdict,
+  rule: string,
+  summary: string,
+  extra: Partial<Explanation> = {},
+  moreInputs: Record<string, number | null> = {},
+): JudgeResult {
+  const { window, weight } = ctx.input;
+  const { state } = ctx;
+  return {
+    ...verdict,
+    state,
+    explanation: {
+      judge: 'aviary',
+      rule,
+      summary: summary + ctx.notes,
+      inputs: {
+        canaryRequests: requestsOf(window.canary),
+        canaryFailures: window.canary ? failuresOf(window.canary) : null,
+        primaryRequests: requestsOf(window.primary),
+        primaryFailures: window.primary ? failuresOf(window.primary) : null,
+        canaryP99Ms: window.canary?.p99Ms ?? null,
+        primaryP99Ms: window.primary?.p99Ms ?? null,
+        weight,
+        stepRequests: state.stepRequests,
+        rolloutCanaryRequests: state.canary.requests,
+        rolloutCanaryFailures: state.canary.failures,
+        ...moreInputs,
+      },
+      ...extra,
+    },
+  };
+}
+
+/** A new step starts its own rollback test (for regressions that begin late); the earlier tests carry on. */
 function enterStep(state: AviaryJudgeState, stepIndex: number, stepCount: number): void {
   if (state.stepIndex === stepIndex) return;
   state.stepIndex = stepIndex;
   state.stepRequests = 0;
+  state.stepWindows = 0;
   const known = state.tests.some((t) => t.fromStep === stepIndex);
   if (!known && state.tests.length < stepCount) {
     state.tests.push(newTest(stepIndex, ERROR_ALTERNATIVES.length, LATENCY_ALTERNATIVES.length));
   }
 }
 
-const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toExponential(2) : v.toFixed(2));
-const pct = (rate: number, unit = '%'): string => `${(rate * 100).toFixed(rate < 0.01 ? 2 : 1)}${unit}`;
-const fmtMs = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : `${v.toFixed(0)}ms`);
+const fmt = (v: number): string => (Math.abs(v) >= 1000 ? v.toExponential(2) : v.toFixed(2));
+const pct = (rate: number): string => `${(rate * 100).toFixed(rate < 0.01 ? 2 : 1)}%`;
+const pp = (rate: number): string => `${+(rate * 100).toFixed(2)}pp`;
+const ms = (v: number | null | undefined): string =>
+  v === null || v === undefined ? 'n/a' : `${v.toFixed(0)}ms`;

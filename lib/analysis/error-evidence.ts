@@ -1,16 +1,13 @@
-import { bernoulliLogLikelihoodRatio, oddsOf } from './sprt.js';
+import type { Counts } from './counts.js';
 import { oddsRatioLogLikelihoodRatios } from './hypergeometric.js';
-
-export interface Counts {
-  requests: number;
-  failures: number;
-}
+import { primaryRateEstimate } from './primary-rate.js';
+import { bernoulliLogLikelihoodRatio, oddsOf } from './sprt.js';
 
 export interface ErrorEvidenceInput {
   canary: Counts;
   /** This window's primary; null when the primary had no data. */
   primary: Counts | null;
-  /** The primary's counts over the rollout's earlier windows. */
+  /** The primary's counts over the rollout's earlier windows (not this one). */
   primaryHistory: Counts;
   /** Absolute error-rate increase that counts as a regression. */
   margin: number;
@@ -36,18 +33,32 @@ const MAX_RATE = 0.999;
  *
  * With primary data the test is conditional on the window's total failures (see hypergeometric.ts), so its null
  * is exact whatever the shared error rate does. The alternatives are "the canary's error rate is the primary's
- * plus c × margin"; the primary's rate they start from is estimated from the earlier windows and the window's
- * pooled failures, both of which the conditional law does not depend on, so the estimate cannot bias the test.
+ * plus c × margin"; the primary's rate they start from is estimated from the earlier windows and this window's
+ * totals. Not from this window's primary failures alone: given the total, those are the canary's count in
+ * disguise, and building the alternative from them would bias the test.
  *
- * Without primary data, the canary's own failures are compared with a primary assumed to sit on the guard-rail.
+ * Without primary data, the canary's own failures are compared with a primary assumed to sit on the guard-rail
+ * (the most the policy tolerates, so the fallback errs toward not rolling back).
  */
 export function errorEvidence(input: ErrorEvidenceInput): ErrorEvidence {
   const { canary, primary, primaryHistory: history, margin, budget, scales } = input;
   if (primary && primary.requests > 0) {
     const failures = Math.round(canary.failures) + Math.round(primary.failures);
     const requests = canary.requests + primary.requests;
-    const reference = (history.failures + failures + 0.5) / (history.requests + requests + 1);
-    const oddsRatios = scales.map((c) => oddsOf(Math.min(reference + c * margin, MAX_RATE)) / oddsOf(reference));
+    // Each alternative starts from the primary rate that, were it true, explains the window's pooled failures
+    // (those the alternative does not attribute to the canary): a function of the window's totals, which the
+    // conditional law does not depend on, so it cannot bias the test.
+    const references = scales.map((c) =>
+      primaryRateEstimate(history, budget, {
+        requests,
+        failures: Math.max(0, failures - canary.requests * c * margin),
+      }),
+    );
+    const reference = references[0] ?? primaryRateEstimate(history, budget);
+    const oddsRatios = scales.map((c, k) => {
+      const base = references[k] ?? reference;
+      return oddsOf(Math.min(base + c * margin, MAX_RATE)) / oddsOf(base);
+    });
     const logLikelihoodRatios = oddsRatioLogLikelihoodRatios(
       {
         canaryFailures: Math.round(canary.failures),
@@ -59,11 +70,15 @@ export function errorEvidence(input: ErrorEvidenceInput): ErrorEvidence {
     );
     return { logLikelihoodRatios, reference, basis: 'paired' };
   }
-  const observed = history.requests > 0 ? (history.failures + 0.5) / (history.requests + 1) : budget;
-  const reference = Math.max(Math.min(observed, budget), 1e-6);
+  const reference = Math.max(budget, 1e-6);
   const successes = canary.requests - canary.failures;
   const logLikelihoodRatios = scales.map((c) =>
-    bernoulliLogLikelihoodRatio(canary.failures, successes, reference, Math.min(reference + c * margin, MAX_RATE)),
+    bernoulliLogLikelihoodRatio(
+      canary.failures,
+      successes,
+      reference,
+      Math.min(reference + c * margin, MAX_RATE),
+    ),
   );
   return { logLikelihoodRatios, reference, basis: 'prior' };
 }

@@ -55,13 +55,19 @@ function successRateBreach(
   };
 }
 
-function latencyBreach(canary: WorkloadWindow, n: number, checks: Policy['checks'], alpha: number): GuardRailBreach | null {
+function latencyBreach(
+  canary: WorkloadWindow,
+  n: number,
+  checks: Policy['checks'],
+  alpha: number,
+): GuardRailBreach | null {
   const { p50Ms: p50, p99Ms: p99 } = canary;
   const limit = checks.maxP99LatencyMs;
   if (p99 === null || p50 === null || p99 <= limit || p50 <= 0 || p99 <= p50) return null;
   const count = Math.round(n);
   const k = nearestRank(0.99, count);
-  const spread = expectedNormalOrderStatistic(k, count) - expectedNormalOrderStatistic(nearestRank(0.5, count), count);
+  const spread =
+    expectedNormalOrderStatistic(k, count) - expectedNormalOrderStatistic(nearestRank(0.5, count), count);
   if (!(spread > 0)) return null;
   // Log-normal shape from the window's own quantiles; then how likely is a p99 this high if the true p99 were
   // the limit? The window's p99 is the k-th of n draws: its uniform rank is Beta(k, n + 1 − k).

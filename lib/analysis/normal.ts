@@ -44,11 +44,23 @@ function upperTail(x: number): number {
 }
 
 // Acklam's rational approximation (relative error < 1.2e-9), refined below by one Halley step.
-const A = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-const B = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-const C = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-const D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+const A = [
+  -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+  2.506628277459239,
+];
+const B = [
+  -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572, 1,
+];
+const C = [
+  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+  2.938163982698783,
+];
+const D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416, 1];
 const P_LOW = 0.02425;
+
+/** c₀xⁿ + c₁xⁿ⁻¹ + … + cₙ. */
+const horner = (coefficients: readonly number[], x: number): number =>
+  coefficients.reduce((acc, c) => acc * x + c, 0);
 
 /** Φ⁻¹(p) for 0 < p < 1 (±Infinity at 0 and 1). */
 export function normalQuantile(p: number): number {
@@ -58,15 +70,12 @@ export function normalQuantile(p: number): number {
   let x: number;
   if (p < P_LOW || p > 1 - P_LOW) {
     const q = Math.sqrt(-2 * Math.log(p < P_LOW ? p : 1 - p));
-    const num = ((((C[0]! * q + C[1]!) * q + C[2]!) * q + C[3]!) * q + C[4]!) * q + C[5]!;
-    const den = (((D[0]! * q + D[1]!) * q + D[2]!) * q + D[3]!) * q + 1;
-    x = p < P_LOW ? num / den : -num / den;
+    const tail = horner(C, q) / horner(D, q);
+    x = p < P_LOW ? tail : -tail;
   } else {
     const q = p - 0.5;
     const r = q * q;
-    const num = (((((A[0]! * r + A[1]!) * r + A[2]!) * r + A[3]!) * r + A[4]!) * r + A[5]!) * q;
-    const den = ((((B[0]! * r + B[1]!) * r + B[2]!) * r + B[3]!) * r + B[4]!) * r + 1;
-    x = num / den;
+    x = (horner(A, r) * q) / horner(B, r);
   }
   // One Halley step on Φ(x) − p; above the median use Φ(x) − p = (1 − p) − Φ(−x) so the tail stays exact.
   const e = p > 0.5 ? 1 - p - normalCdf(-x) : normalCdf(x) - p;

@@ -17,7 +17,11 @@ export function normalOrderStatisticLogDensity(z: number, k: number, n: number):
   const a = k;
   const b = n + 1 - k;
   return (
-    (a - 1) * logNormalCdf(z) + (b - 1) * logNormalCdf(-z) - lnBeta(a, b) - 0.5 * z * z - 0.5 * Math.log(2 * Math.PI)
+    (a - 1) * logNormalCdf(z) +
+    (b - 1) * logNormalCdf(-z) -
+    lnBeta(a, b) -
+    0.5 * z * z -
+    0.5 * Math.log(2 * Math.PI)
   );
 }
 

@@ -15,9 +15,9 @@ export const LATENCY_ALTERNATIVES = [
   { scale: 4, weight: 0.4 },
 ] as const;
 /** Share of the false-rollback budget spent on error-rate regressions; the rest goes to latency. */
-export const ERROR_SHARE = 0.75;
+export const ERROR_SHARE = 0.85;
 /** Share spent on the test that runs from the first window; the rest is split over the tests started per step. */
-export const FIRST_TEST_SHARE = 0.6;
+export const FIRST_TEST_SHARE = 0.8;
 
 export interface RollbackEvidence {
   /** Mixture likelihood ratio: under a canary as good as the primary, P(it ever reaches 1/α) ≤ α. */

@@ -14,14 +14,24 @@ export function waldBounds(alpha: number, beta: number): WaldBounds {
 }
 
 /** ln L(p1) − ln L(p0) for `failures` and `successes` Bernoulli outcomes. */
-export function bernoulliLogLikelihoodRatio(failures: number, successes: number, p0: number, p1: number): number {
+export function bernoulliLogLikelihoodRatio(
+  failures: number,
+  successes: number,
+  p0: number,
+  p1: number,
+): number {
   const failureTerm = failures === 0 ? 0 : failures * Math.log(p1 / p0);
   const successTerm = successes === 0 ? 0 : successes * Math.log((1 - p1) / (1 - p0));
   return failureTerm + successTerm;
 }
 
 /** ln N(x; mean1, variance) − ln N(x; mean0, variance). */
-export function gaussianLogLikelihoodRatio(x: number, mean0: number, mean1: number, variance: number): number {
+export function gaussianLogLikelihoodRatio(
+  x: number,
+  mean0: number,
+  mean1: number,
+  variance: number,
+): number {
   return ((mean1 - mean0) * (x - (mean0 + mean1) / 2)) / variance;
 }
 

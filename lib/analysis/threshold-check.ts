@@ -11,7 +11,8 @@ export type ThresholdCheck =
 export function checkThresholds(canary: WorkloadWindow | null, checks: Policy['checks']): ThresholdCheck {
   const n = requestsOf(canary);
   const successRate = successRatePercent(canary);
-  if (!canary || n === 0 || successRate === null) return { outcome: 'no_data', reason: 'no canary requests in the window' };
+  if (!canary || n === 0 || successRate === null)
+    return { outcome: 'no_data', reason: 'no canary requests in the window' };
   if (successRate < checks.minSuccessRate) {
     return {
       outcome: 'failed',

@@ -5,7 +5,11 @@ import { bernoulliKl, waldBounds } from './sprt.js';
  * alternative is true, given the information (KL divergence, nats) each observation carries: no sequential test
  * with the same error rates does better on average (Wald–Wolfowitz).
  */
-export function expectedSampleSizeUnderAlternative(klPerObservation: number, alpha: number, beta: number): number {
+export function expectedSampleSizeUnderAlternative(
+  klPerObservation: number,
+  alpha: number,
+  beta: number,
+): number {
   if (!(klPerObservation > 0)) return Number.POSITIVE_INFINITY;
   const { upper, lower } = waldBounds(alpha, beta);
   return ((1 - beta) * upper + beta * lower) / klPerObservation;
@@ -30,7 +34,10 @@ export function bernoulliOptimalSampleSize({ p0, p1, alpha, beta }: BernoulliSpr
  * L(p) = (A^h − 1) / (A^h − B^h) with h ≠ 0 solving p·(p1/p0)^h + (1−p)·((1−p1)/(1−p0))^h = 1, and
  * E[N] = (L·ln B + (1 − L)·ln A) / E_p[z].
  */
-export function bernoulliSprtAt(test: BernoulliSprt, p: number): { acceptProbability: number; expectedSampleSize: number } {
+export function bernoulliSprtAt(
+  test: BernoulliSprt,
+  p: number,
+): { acceptProbability: number; expectedSampleSize: number } {
   const { p0, p1, alpha, beta } = test;
   const { upper, lower } = waldBounds(alpha, beta);
   const up = Math.log(p1 / p0);
@@ -58,4 +65,9 @@ function nonZeroRoot(g: (t: number) => number, direction: 1 | -1): number {
     else far = mid;
   }
   return (near + far) / 2;
+}
+
+/** The policy's SPRT (p0 vs p0 + margin) run on a canary whose true error rate is `p`: Wald's E[N]. */
+export function policySprtSampleSize(test: BernoulliSprt, p: number): number {
+  return bernoulliSprtAt(test, p).expectedSampleSize;
 }

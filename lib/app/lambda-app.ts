@@ -31,7 +31,10 @@ async function buildLambdaApp(): Promise<App> {
     marshallOptions: { removeUndefinedValues: true },
   });
   const notifier: Notifier = secrets.slackBotToken
-    ? createSlackNotifier({ token: secrets.slackBotToken, log: (level, message, data) => logger[level](message, data) })
+    ? createSlackNotifier({
+        token: secrets.slackBotToken,
+        log: (level, message, data) => logger[level](message, data),
+      })
     : { publish: async () => null };
   return createApp({
     config,

@@ -50,22 +50,32 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
       if (now > approval.expiresAt) return refuse(409, `the approval request for ${rollout.id} has expired`);
       if (command.kind === 'reject') {
         return done(
-          transition(rollout, now, { phase: 'rolling_back', approval: null, reason: `rejected by ${command.actor}${why}` }, {
-            action: 'reject',
-            rule: 'rejected',
-            reason: `rejected by ${command.actor}${why}`,
-            ...by,
-          }),
+          transition(
+            rollout,
+            now,
+            { phase: 'rolling_back', approval: null, reason: `rejected by ${command.actor}${why}` },
+            {
+              action: 'reject',
+              rule: 'rejected',
+              reason: `rejected by ${command.actor}${why}`,
+              ...by,
+            },
+          ),
         );
       }
       if (approval.gate === 'promotion') {
         return done(
-          transition(rollout, now, { phase: 'promoting', approval: null, progressAt: now }, {
-            action: 'approve',
-            rule: 'approved',
-            reason: `promotion of ${rollout.revision} approved by ${command.actor}${why}`,
-            ...by,
-          }),
+          transition(
+            rollout,
+            now,
+            { phase: 'promoting', approval: null, progressAt: now },
+            {
+              action: 'approve',
+              rule: 'approved',
+              reason: `promotion of ${rollout.revision} approved by ${command.actor}${why}`,
+              ...by,
+            },
+          ),
         );
       }
       const index = Number(approval.gate.slice('step:'.length));
@@ -82,24 +92,38 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
             progressAt: now,
             nextCheckAt: now + policy.intervalSeconds * 1000,
           },
-          { action: 'approve', rule: 'approved', reason: `step to ${weight}% approved by ${command.actor}${why}`, ...by },
+          {
+            action: 'approve',
+            rule: 'approved',
+            reason: `step to ${weight}% approved by ${command.actor}${why}`,
+            ...by,
+          },
         ),
       );
     }
     case 'pause':
       if (!['pending', 'progressing', 'awaiting_approval'].includes(rollout.phase)) {
-        return refuse(409, `rollout ${rollout.id} is ${rollout.phase}; only a pending or progressing rollout can be paused`);
+        return refuse(
+          409,
+          `rollout ${rollout.id} is ${rollout.phase}; only a pending or progressing rollout can be paused`,
+        );
       }
       return done(
-        transition(rollout, now, { phase: 'paused', pausedFrom: rollout.phase }, {
-          action: 'pause',
-          rule: 'paused',
-          reason: `paused by ${command.actor}${why}`,
-          ...by,
-        }),
+        transition(
+          rollout,
+          now,
+          { phase: 'paused', pausedFrom: rollout.phase },
+          {
+            action: 'pause',
+            rule: 'paused',
+            reason: `paused by ${command.actor}${why}`,
+            ...by,
+          },
+        ),
       );
     case 'resume': {
-      if (rollout.phase !== 'paused') return refuse(409, `rollout ${rollout.id} is ${rollout.phase}, not paused`);
+      if (rollout.phase !== 'paused')
+        return refuse(409, `rollout ${rollout.id} is ${rollout.phase}, not paused`);
       const phase = rollout.pausedFrom ?? 'progressing';
       // A pause must not eat into the deadline or the approval window, and the next window must be fresh.
       const approval =
@@ -110,7 +134,13 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
         transition(
           rollout,
           now,
-          { phase, pausedFrom: null, approval, progressAt: now, nextCheckAt: now + policy.intervalSeconds * 1000 },
+          {
+            phase,
+            pausedFrom: null,
+            approval,
+            progressAt: now,
+            nextCheckAt: now + policy.intervalSeconds * 1000,
+          },
           { action: 'resume', rule: 'resumed', reason: `resumed by ${command.actor}${why}`, ...by },
         ),
       );
@@ -120,12 +150,22 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
         return refuse(409, `rollout ${rollout.id} is ${rollout.phase}; it can no longer be aborted`);
       }
       return done(
-        transition(rollout, now, { phase: 'rolling_back', approval: null, pausedFrom: null, reason: `aborted by ${command.actor}${why}` }, {
-          action: 'abort',
-          rule: 'aborted',
-          reason: `aborted by ${command.actor}${why}`,
-          ...by,
-        }),
+        transition(
+          rollout,
+          now,
+          {
+            phase: 'rolling_back',
+            approval: null,
+            pausedFrom: null,
+            reason: `aborted by ${command.actor}${why}`,
+          },
+          {
+            action: 'abort',
+            rule: 'aborted',
+            reason: `aborted by ${command.actor}${why}`,
+            ...by,
+          },
+        ),
       );
   }
 }

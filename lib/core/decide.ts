@@ -22,7 +22,7 @@ type Step = { rollout: Rollout; decision: DecideOutput['decision'] };
  * and the time, return the next state, the decision taken (if any) and the actions that converge the cluster.
  */
 export function decide(input: DecideInput): DecideOutput {
-  const { rollout, now, view } = input;
+  const { rollout, view } = input;
   if (isTerminal(rollout.phase)) return { rollout, decision: null, actions: [] };
   if (view === null) return withActions(holdOnClusterError(input), null);
   const step = nextStep({ ...input, view });
@@ -89,7 +89,13 @@ function pending({ rollout, view, now, policy }: DecideInput & { view: ClusterVi
 }
 
 /** Enter step `index` (asking for approval first when the policy gates every traffic increase). */
-function enterStep(rollout: Rollout, policy: Policy, index: number, now: number, fields: DecisionFields): Step {
+function enterStep(
+  rollout: Rollout,
+  policy: Policy,
+  index: number,
+  now: number,
+  fields: DecisionFields,
+): Step {
   const weights = stepWeightsOf(policy);
   if (policy.approval.beforeEachStep) {
     return requestApproval(rollout, policy, `step:${index}`, now, fields);
@@ -126,7 +132,12 @@ function requestApproval(
   return transition(
     rollout,
     now,
-    { phase: 'awaiting_approval', approval, progressAt: now, nextCheckAt: now + policy.intervalSeconds * 1000 },
+    {
+      phase: 'awaiting_approval',
+      approval,
+      progressAt: now,
+      nextCheckAt: now + policy.intervalSeconds * 1000,
+    },
     { ...fields, action: 'request_approval', reason: `${fields.reason}; approval requested for ${what}` },
   );
 }
@@ -167,18 +178,24 @@ function progressing(input: DecideInput & { view: ClusterView }): Step {
   const rule = `judge.${result.explanation.rule}`;
   const weights = stepWeightsOf(policy);
   if (result.verdict === 'fail' && result.rollback) {
-    return rollBack(
-      { ...rollout, ...base, failedChecks: rollout.failedChecks + 1 },
-      now,
-      { action: 'rollback', rule, reason: result.explanation.summary, ...evidence },
-    );
+    return rollBack({ ...rollout, ...base, failedChecks: rollout.failedChecks + 1 }, now, {
+      action: 'rollback',
+      rule,
+      reason: result.explanation.summary,
+      ...evidence,
+    });
   }
   if (result.verdict === 'fail') {
     return transition(
       rollout,
       now,
       { ...base, failedChecks: rollout.failedChecks + 1 },
-      { action: 'hold', rule, reason: `failed check ${rollout.failedChecks + 1}: ${result.explanation.summary}`, ...evidence },
+      {
+        action: 'hold',
+        rule,
+        reason: `failed check ${rollout.failedChecks + 1}: ${result.explanation.summary}`,
+        ...evidence,
+      },
     );
   }
   if (result.verdict === 'inconclusive') {
@@ -210,18 +227,28 @@ function analysisPreconditions(
   const nextCheckAt = now + policy.intervalSeconds * 1000;
   if (view.weights.canary !== rollout.canaryWeight) {
     // The router has not taken the weight yet (the converge step patches it): a fresh full window is needed.
-    return holdOnce(rollout, now, { nextCheckAt }, {
-      action: 'hold',
-      rule: 'weights_not_converged',
-      reason: `router shows canary ${view.weights.canary}%, intended ${rollout.canaryWeight}%`,
-    });
+    return holdOnce(
+      rollout,
+      now,
+      { nextCheckAt },
+      {
+        action: 'hold',
+        rule: 'weights_not_converged',
+        reason: `router shows canary ${view.weights.canary}%, intended ${rollout.canaryWeight}%`,
+      },
+    );
   }
   if (metrics === null || metrics === undefined) {
-    return holdOnce(rollout, now, { nextCheckAt }, {
-      action: 'hold',
-      rule: 'metrics_unavailable',
-      reason: 'the metric source could not be read; holding (not a failure)',
-    });
+    return holdOnce(
+      rollout,
+      now,
+      { nextCheckAt },
+      {
+        action: 'hold',
+        rule: 'metrics_unavailable',
+        reason: 'the metric source could not be read; holding (not a failure)',
+      },
+    );
   }
   const share = checkTrafficShare(metrics, rollout.canaryWeight);
   if (!share.ok) {
@@ -229,7 +256,12 @@ function analysisPreconditions(
       `${share.observedPercent?.toFixed(1)}% of ${share.requests} requests reached the canary, ` +
       `expected ${share.expectedPercent}% ±${share.tolerancePercent.toFixed(1)}: traffic is not split as configured ` +
       '(unmeshed clients, a ServiceProfile overriding the route, or a wrong backend); holding';
-    const step = holdOnce(rollout, now, { nextCheckAt }, { action: 'hold', rule: 'traffic_share_mismatch', reason, metrics });
+    const step = holdOnce(
+      rollout,
+      now,
+      { nextCheckAt },
+      { action: 'hold', rule: 'traffic_share_mismatch', reason, metrics },
+    );
     return deadlineApplies(step, rollout, policy, now) ?? step;
   }
   return null;
@@ -246,7 +278,8 @@ function deadlineApplies(step: Step, rollout: Rollout, policy: Policy, now: numb
 
 /** Record a hold decision only when its rule changes; otherwise just move the next check. */
 function holdOnce(rollout: Rollout, now: number, patch: Partial<Rollout>, fields: DecisionFields): Step {
-  if (rollout.lastDecision?.rule === fields.rule) return { rollout: touch(rollout, now, patch), decision: null };
+  if (rollout.lastDecision?.rule === fields.rule)
+    return { rollout: touch(rollout, now, patch), decision: null };
   return transition(rollout, now, patch, fields);
 }
 
@@ -258,13 +291,18 @@ function inconclusive(
   explanation: Explanation,
   metrics: MetricsWindow,
 ): Step {
-  const step = transition(rollout, now, {}, {
-    action: 'hold',
-    rule,
-    reason: `inconclusive: ${explanation.summary}`,
-    metrics,
-    explanation,
-  });
+  const step = transition(
+    rollout,
+    now,
+    {},
+    {
+      action: 'hold',
+      rule,
+      reason: `inconclusive: ${explanation.summary}`,
+      metrics,
+      explanation,
+    },
+  );
   return deadlineApplies(step, rollout, policy, now) ?? step;
 }
 
@@ -279,7 +317,8 @@ function awaitingApproval(input: DecideInput & { view: ClusterView }): Step {
     });
   }
   // Keep judging while people decide: a canary that turns bad while waiting is rolled back, not promoted.
-  if (!isCheckDue(rollout, now) || !input.metrics || rollout.canaryWeight === 0) return { rollout, decision: null };
+  if (!isCheckDue(rollout, now) || !input.metrics || rollout.canaryWeight === 0)
+    return { rollout, decision: null };
   if (input.view.weights.canary !== rollout.canaryWeight) return { rollout, decision: null };
   const result = input.judge({
     window: input.metrics,
@@ -308,29 +347,44 @@ function promoting(rollout: Rollout, view: ClusterView, now: number): Step {
     view.primary.available;
   if (rollout.canaryWeight > 0) {
     if (!primaryUpdated) return { rollout, decision: null };
-    return transition(rollout, now, { canaryWeight: 0, progressAt: now }, {
-      action: 'promote',
-      rule: 'primary_available',
-      reason: `primary ${view.primary.name} runs the canary's pod spec and is available; routing all traffic to it`,
-    });
+    return transition(
+      rollout,
+      now,
+      { canaryWeight: 0, progressAt: now },
+      {
+        action: 'promote',
+        rule: 'primary_available',
+        reason: `primary ${view.primary.name} runs the canary's pod spec and is available; routing all traffic to it`,
+      },
+    );
   }
   if (view.weights.canary === 0 && view.canary.replicas === 0 && primaryUpdated) {
-    return transition(rollout, now, { phase: 'succeeded', approval: null, reason: 'promoted' }, {
-      action: 'complete',
-      rule: 'promoted',
-      reason: `revision ${rollout.revision} promoted: primary serves 100%, canary scaled to zero`,
-    });
+    return transition(
+      rollout,
+      now,
+      { phase: 'succeeded', approval: null, reason: 'promoted' },
+      {
+        action: 'complete',
+        rule: 'promoted',
+        reason: `revision ${rollout.revision} promoted: primary serves 100%, canary scaled to zero`,
+      },
+    );
   }
   return { rollout, decision: null };
 }
 
 function rollingBack(rollout: Rollout, view: ClusterView, now: number): Step {
   if (view.weights.canary === 0 && view.canary.replicas === 0) {
-    return transition(rollout, now, { phase: 'failed', canaryWeight: 0 }, {
-      action: 'complete',
-      rule: 'rolled_back',
-      reason: `rolled back: primary serves 100%, canary scaled to zero (${rollout.reason ?? 'no reason'})`,
-    });
+    return transition(
+      rollout,
+      now,
+      { phase: 'failed', canaryWeight: 0 },
+      {
+        action: 'complete',
+        rule: 'rolled_back',
+        reason: `rolled back: primary serves 100%, canary scaled to zero (${rollout.reason ?? 'no reason'})`,
+      },
+    );
   }
   return { rollout, decision: null };
 }

@@ -54,7 +54,11 @@ export function newRollout(input: NewRolloutInput): { rollout: Rollout; decision
 }
 
 /** A newer revision of the same target replaces this rollout; its traffic goes back to the primary. */
-export function supersede(rollout: Rollout, byId: string, now: number): { rollout: Rollout; decision: Decision } {
+export function supersede(
+  rollout: Rollout,
+  byId: string,
+  now: number,
+): { rollout: Rollout; decision: Decision } {
   const decision: Decision = {
     at: now,
     fromPhase: rollout.phase,

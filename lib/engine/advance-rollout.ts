@@ -28,7 +28,13 @@ export async function advanceRollout(
   signal?: AbortSignal,
 ): Promise<AdvanceResult> {
   const target = resolveTarget(deps.config, rollout.target);
-  if (!target) return { id: rollout.id, phase: rollout.phase, action: 'none', error: `target ${rollout.target} is no longer configured` };
+  if (!target)
+    return {
+      id: rollout.id,
+      phase: rollout.phase,
+      action: 'none',
+      error: `target ${rollout.target} is no longer configured`,
+    };
   const policy = policyFor(deps.config, rollout.target);
   const router = deps.routers(kubeConfig, target);
   const workloads = deps.workloads(kubeConfig, target);
@@ -63,7 +69,12 @@ export async function advanceRollout(
     } catch (e) {
       if (e instanceof ConflictError) {
         // Someone else (a command, another tick) moved it first; the next tick starts from their state.
-        return { id: rollout.id, phase: rollout.phase, action: 'none', error: 'conflict: changed concurrently' };
+        return {
+          id: rollout.id,
+          phase: rollout.phase,
+          action: 'none',
+          error: 'conflict: changed concurrently',
+        };
       }
       throw e;
     }
@@ -81,7 +92,10 @@ export async function advanceRollout(
     await runClusterActions(out.actions, router, workloads);
   } catch (e) {
     actionError = e instanceof Error ? e.message : String(e);
-    deps.log('warn', 'cluster action failed; the next tick converges again', { rollout: current.id, error: actionError });
+    deps.log('warn', 'cluster action failed; the next tick converges again', {
+      rollout: current.id,
+      error: actionError,
+    });
   }
   if (out.actions.some((a) => a.type === 'notify')) current = await publishAndRemember(deps, current, target);
   return {

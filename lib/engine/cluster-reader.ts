@@ -1,9 +1,9 @@
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { WorkloadsFactory } from '../cluster/workloads.js';
 import { ConfigurationError } from '../errors.js';
 import type { ResolvedTarget } from '../model/config.js';
 import type { ClusterView } from '../model/observation.js';
 import type { TrafficRouter } from '../router/traffic-router.js';
-import type { KubeConfig } from '@kubernetes/client-node';
 
 export type ViewResult =
   | { view: ClusterView; error?: undefined }

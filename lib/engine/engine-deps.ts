@@ -23,4 +23,8 @@ export interface EngineDeps {
 }
 
 /** Structured log sink (Powertools Logger on Lambda, the terminal locally). */
-export type EngineLog = (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+export type EngineLog = (
+  level: 'info' | 'warn' | 'error',
+  message: string,
+  data?: Record<string, unknown>,
+) => void;

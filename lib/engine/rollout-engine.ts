@@ -2,7 +2,7 @@ import { policyFor, resolveTarget } from '../config/load-config.js';
 import { applyCommand } from '../core/commands.js';
 import { newRollout, supersede } from '../core/rollout-start.js';
 import { ConflictError } from '../errors.js';
-import { type Command, type Rollout, RevisionSchema } from '../model/rollout.js';
+import { type Command, RevisionSchema, type Rollout } from '../model/rollout.js';
 import type { CommandResult, Engine, RolloutStatus, StartInput, StartResult } from './engine.js';
 import type { EngineDeps } from './engine-deps.js';
 import { publishAndRemember } from './publish.js';
@@ -26,7 +26,8 @@ async function start(deps: EngineDeps, input: StartInput): Promise<StartResult> 
   const target = resolveTarget(deps.config, input.target);
   if (!target) return { ok: false, status: 404, error: `unknown target "${input.target}"` };
   const revision = RevisionSchema.safeParse(input.revision);
-  if (!revision.success) return { ok: false, status: 422, error: `revision: ${revision.error.issues[0]?.message}` };
+  if (!revision.success)
+    return { ok: false, status: 422, error: `revision: ${revision.error.issues[0]?.message}` };
   const policy = policyFor(deps.config, target.name);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const head = await deps.store.getHead(target.name);
@@ -60,7 +61,10 @@ async function start(deps: EngineDeps, input: StartInput): Promise<StartResult> 
       if (e instanceof ConflictError) continue;
       throw e;
     }
-    deps.log('info', `${id} started: ${target.name} → ${input.revision}`, { rollout: id, superseded: replaced?.rollout.id });
+    deps.log('info', `${id} started: ${target.name} → ${input.revision}`, {
+      rollout: id,
+      superseded: replaced?.rollout.id,
+    });
     if (replaced) await publishAndRemember(deps, replaced.rollout, target);
     const rollout = await publishAndRemember(deps, created.rollout, target);
     return { ok: true, rollout, created: true, ...(replaced ? { superseded: replaced.rollout.id } : {}) };
@@ -98,7 +102,10 @@ async function runCommand(deps: EngineDeps, ref: string, command: Command): Prom
       if (e instanceof ConflictError) continue;
       throw e;
     }
-    deps.log('info', `${rollout.id} ${command.kind} by ${command.actor}`, { rollout: rollout.id, phase: outcome.rollout.phase });
+    deps.log('info', `${rollout.id} ${command.kind} by ${command.actor}`, {
+      rollout: rollout.id,
+      phase: outcome.rollout.phase,
+    });
     const saved = await publishAndRemember(deps, outcome.rollout, target);
     return { ok: true, rollout: saved, decision: outcome.decision, message: outcome.decision.reason };
   }
@@ -113,7 +120,10 @@ async function status(deps: EngineDeps, id: string): Promise<RolloutStatus | nul
   return toStatus(rollout, policy, history);
 }
 
-async function list(deps: EngineDeps, options?: { target?: string; limit?: number }): Promise<RolloutStatus[]> {
+async function list(
+  deps: EngineDeps,
+  options?: { target?: string; limit?: number },
+): Promise<RolloutStatus[]> {
   const rollouts = await deps.store.listRollouts(options);
   return rollouts.map((r) =>
     toStatus(r, resolveTarget(deps.config, r.target) ? policyFor(deps.config, r.target) : null, []),

@@ -1,4 +1,4 @@
-import { stepWeightsOf, type Policy } from '../model/policy.js';
+import { type Policy, stepWeightsOf } from '../model/policy.js';
 import type { Decision, Rollout } from '../model/rollout.js';
 import type { RolloutStatus } from './engine.js';
 

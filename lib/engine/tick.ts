@@ -23,7 +23,12 @@ export async function runTick(deps: EngineDeps): Promise<TickSummary> {
         try {
           results.push(await advanceRollout(deps, rollout, kubeConfig, signal));
         } catch (e) {
-          results.push({ id: rollout.id, phase: rollout.phase, action: 'none', error: e instanceof Error ? e.message : String(e) });
+          results.push({
+            id: rollout.id,
+            phase: rollout.phase,
+            action: 'none',
+            error: e instanceof Error ? e.message : String(e),
+          });
         }
       }
       return results;
@@ -36,14 +41,28 @@ export async function runTick(deps: EngineDeps): Promise<TickSummary> {
     rollouts.push(...(outcome.value ?? []));
     for (const r of active) {
       if (r.cluster === outcome.cluster && !done.has(r.id)) {
-        rollouts.push({ id: r.id, phase: r.phase, action: 'none', error: outcome.error ?? 'not reached this tick' });
+        rollouts.push({
+          id: r.id,
+          phase: r.phase,
+          action: 'none',
+          error: outcome.error ?? 'not reached this tick',
+        });
       }
     }
-    if (!outcome.ok) deps.log('warn', `cluster ${outcome.cluster}: ${outcome.error}`, { cluster: outcome.cluster, ms: outcome.ms });
+    if (!outcome.ok)
+      deps.log('warn', `cluster ${outcome.cluster}: ${outcome.error}`, {
+        cluster: outcome.cluster,
+        ms: outcome.ms,
+      });
   }
   return {
     at,
     rollouts,
-    clusters: outcomes.map((o) => ({ name: o.cluster, ok: o.ok, ms: Math.round(o.ms), ...(o.error ? { error: o.error } : {}) })),
+    clusters: outcomes.map((o) => ({
+      name: o.cluster,
+      ok: o.ok,
+      ms: Math.round(o.ms),
+      ...(o.error ? { error: o.error } : {}),
+    })),
   };
 }

@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { TimeoutKubeConfig } from '../cluster/request-timeout.js';
 import type { ResolvedTarget } from '../model/config.js';
 import type { MetricsWindow, WorkloadWindow } from '../model/observation.js';
 import type { MetricSource } from './metric-source.js';
@@ -16,7 +17,7 @@ export interface PrometheusSourceOptions extends DirectTransportOptions {
   transport?: PrometheusTransport;
   /** Milliseconds since the epoch: all queries of one window are evaluated at the same instant. */
   clock?: () => number;
-  /** Budget for all queries of one read. */
+  /** Budget for all queries of one read; defaults to the cluster's request timeout through the service proxy, else 10 s. */
   timeoutMs?: number;
 }
 
@@ -44,7 +45,12 @@ export function createPrometheusMetricSource(
         : undefined);
   if (!transport) throw new Error(`target "${target.name}": prometheus needs a url or a serviceProxy`);
   const clock = options.clock ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Through the service proxy the query is a call to the cluster's API server: it gets the cluster's timeout.
+  const timeoutMs =
+    options.timeoutMs ??
+    (metrics.url === undefined && kubeConfig instanceof TimeoutKubeConfig
+      ? kubeConfig.requestTimeoutMs
+      : DEFAULT_TIMEOUT_MS);
 
   return {
     async read(windowSeconds: number): Promise<MetricsWindow> {

@@ -48,12 +48,14 @@ export const TrafficMetricsSchema = z.looseObject({
   resource: z
     .looseObject({ kind: z.string(), name: z.string(), namespace: z.string().optional() })
     .optional(),
+  // Go's encoder writes nil pointers as null: a query for a whole workload has no peer resource.
   edge: z
     .looseObject({
       direction: z.enum(['from', 'to']).optional(),
       side: z.enum(['client', 'server']).optional(),
-      resource: z.looseObject({}).optional(),
+      resource: z.looseObject({}).nullable().optional(),
     })
+    .nullable()
     .optional(),
   metrics: z.array(MetricSchema),
 });

@@ -116,7 +116,9 @@ export const TargetSchema = z
     /** Name of a policy in `policies`. */
     policy: z.string().default('default'),
     /** Slack user ids allowed to approve, reject, pause, resume or abort. */
-    approvers: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id like U024BE7LH')).default([]),
+    approvers: z
+      .array(z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id like U024BE7LH'))
+      .default([]),
     slackChannel: z.string().optional(),
     /** GitHub deployment environments that map to this target. */
     githubEnvironments: z.array(z.string()).default([]),
@@ -142,13 +144,25 @@ export const AviaryConfigSchema = z
   .superRefine((c, ctx) => {
     for (const [name, t] of Object.entries(c.targets)) {
       if (!(t.cluster in c.clusters)) {
-        ctx.addIssue({ code: 'custom', path: ['targets', name, 'cluster'], message: `unknown cluster "${t.cluster}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', name, 'cluster'],
+          message: `unknown cluster "${t.cluster}"`,
+        });
       }
       if (!(t.policy in c.policies)) {
-        ctx.addIssue({ code: 'custom', path: ['targets', name, 'policy'], message: `unknown policy "${t.policy}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', name, 'policy'],
+          message: `unknown policy "${t.policy}"`,
+        });
       }
       if (t.primary.service === t.canary.service || t.primary.deployment === t.canary.deployment) {
-        ctx.addIssue({ code: 'custom', path: ['targets', name, 'canary'], message: 'canary must differ from primary' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', name, 'canary'],
+          message: 'canary must differ from primary',
+        });
       }
     }
   });

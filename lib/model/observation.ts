@@ -18,7 +18,10 @@ export const MetricsWindowSchema = z.object({
 });
 export type MetricsWindow = z.infer<typeof MetricsWindowSchema>;
 
-export const WeightsSchema = z.object({ primary: z.number().min(0).max(100), canary: z.number().min(0).max(100) });
+export const WeightsSchema = z.object({
+  primary: z.number().min(0).max(100),
+  canary: z.number().min(0).max(100),
+});
 export type Weights = z.infer<typeof WeightsSchema>;
 
 /** A Deployment as the core needs to see it. */

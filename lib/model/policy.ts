@@ -66,15 +66,29 @@ export const PolicySchema = z
     approval: ApprovalSchema.default(ApprovalSchema.parse({})),
     /** Seconds a rollout may go without progress (canary not ready, inconclusive, waiting) before rollback. */
     progressDeadlineSeconds: z.number().int().positive().default(1800),
-    judge: JudgeConfigSchema.default({ kind: 'aviary', falseRollbackRate: 0.01, missRate: 0.05, errorRateMargin: 0.01, latencyMargin: 0.2 }),
+    judge: JudgeConfigSchema.default({
+      kind: 'aviary',
+      falseRollbackRate: 0.01,
+      missRate: 0.05,
+      errorRateMargin: 0.01,
+      latencyMargin: 0.2,
+    }),
   })
   .strict()
   .superRefine((p, ctx) => {
     if (p.stepWeights === undefined && p.stepWeight === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'set either stepWeights or stepWeight (+ maxWeight)', path: ['stepWeights'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'set either stepWeights or stepWeight (+ maxWeight)',
+        path: ['stepWeights'],
+      });
     }
     if (p.stepWeights !== undefined && p.stepWeight !== undefined) {
-      ctx.addIssue({ code: 'custom', message: 'stepWeights and stepWeight are exclusive', path: ['stepWeight'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'stepWeights and stepWeight are exclusive',
+        path: ['stepWeight'],
+      });
     }
     if (p.stepWeights) {
       for (let i = 1; i < p.stepWeights.length; i++) {

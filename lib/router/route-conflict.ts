@@ -15,7 +15,8 @@ interface Listed {
  * Refuses a target whose apex Service is routed by both a TrafficSplit and an HTTPRoute: the mesh applies
  * one of them, so Aviary could move weights on the one that has no effect. The other kind is looked up
  * by what it routes, not by name: TrafficSplits whose `spec.service` is the apex; HTTPRoutes attached to
- * the apex Service (a GAMMA `parentRef`) or named after it.
+ * the apex Service (a GAMMA `parentRef`). An HTTPRoute attached only to a Gateway is ingress routing, which
+ * the mesh's split does not compete with.
  */
 export async function assertSingleRoute(kubeConfig: KubeConfig, target: ResolvedTarget): Promise<void> {
   const configured =
@@ -58,9 +59,7 @@ async function apexHttpRoutes(kubeConfig: KubeConfig, target: ResolvedTarget): P
     HTTPROUTE_VERSIONS,
   );
   return items
-    .filter(
-      (item) => item.metadata?.name === target.service || attachesToService(item.spec?.parentRefs, target),
-    )
+    .filter((item) => attachesToService(item.spec?.parentRefs, target))
     .map((item) => `HTTPRoute ${target.namespace}/${item.metadata?.name ?? '?'}`);
 }
 

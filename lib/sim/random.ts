@@ -80,7 +80,8 @@ export function createRandom(seed: number): Random {
     return x / (x + y);
   };
   const poisson = (mean: number): number => {
-    if (!(mean >= 0) || !Number.isFinite(mean)) throw new RangeError(`Poisson mean must be finite and ≥ 0, got ${mean}`);
+    if (!(mean >= 0) || !Number.isFinite(mean))
+      throw new RangeError(`Poisson mean must be finite and ≥ 0, got ${mean}`);
     if (mean === 0) return 0;
     if (mean < 10) {
       // Knuth: count uniforms until their product drops below e^−mean.
@@ -115,6 +116,7 @@ function poissonPtrs(mean: number, uniform: () => number): number {
     const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b) <= -mean + k * logLam - lnGamma(k + 1)) return k;
+    if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b) <= -mean + k * logLam - lnGamma(k + 1))
+      return k;
   }
 }

@@ -128,7 +128,12 @@ export function runScenario(options: RunOptions): SimulationResult {
     if (rollout.phase === 'awaiting_approval' && rollout.approval) {
       const approved = applyCommand({
         rollout,
-        command: { kind: 'approve', actor: APPROVER, revision: rollout.approval.revision, gate: rollout.approval.gate },
+        command: {
+          kind: 'approve',
+          actor: APPROVER,
+          revision: rollout.approval.revision,
+          gate: rollout.approval.gate,
+        },
         policy,
         approvers: [APPROVER],
         now,
@@ -212,13 +217,28 @@ function applyAction(view: ClusterView, action: Action): void {
       view.weights = { ...action.weights };
       break;
     case 'prepareCanary':
-      view.canary = { ...view.canary, image: action.image, replicas: action.replicas, readyReplicas: action.replicas, updatedReplicas: action.replicas, availableReplicas: action.replicas, available: true };
+      view.canary = {
+        ...view.canary,
+        image: action.image,
+        replicas: action.replicas,
+        readyReplicas: action.replicas,
+        updatedReplicas: action.replicas,
+        availableReplicas: action.replicas,
+        available: true,
+      };
       break;
     case 'promote':
       view.primary = { ...view.primary, podSpecHash: view.canary.podSpecHash, image: view.canary.image };
       break;
     case 'scaleCanary':
-      view.canary = { ...view.canary, replicas: action.replicas, readyReplicas: action.replicas, updatedReplicas: action.replicas, availableReplicas: action.replicas, available: true };
+      view.canary = {
+        ...view.canary,
+        replicas: action.replicas,
+        readyReplicas: action.replicas,
+        updatedReplicas: action.replicas,
+        availableReplicas: action.replicas,
+        available: true,
+      };
       break;
     case 'notify':
       break;

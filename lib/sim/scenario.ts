@@ -22,7 +22,9 @@ const SideChangeSchema = z
     path: ['errorRate'],
   });
 
-const TrafficChangeSchema = z.object({ atSecond: z.number().min(0), requestsPerSecond: z.number().min(0) }).strict();
+const TrafficChangeSchema = z
+  .object({ atSecond: z.number().min(0), requestsPerSecond: z.number().min(0) })
+  .strict();
 
 /** A simulated rollout: traffic, how each side behaves and when that changes, and what should happen. */
 export const ScenarioSchema = z
@@ -85,7 +87,8 @@ export function policyForJudge(scenario: Scenario, kind?: JudgeConfig['kind'], s
 function scenarioPolicy(scenario: Scenario, source: string): Policy {
   const own = scenario.policy ?? {};
   // A scenario that sets stepWeight (+ maxWeight) replaces the default step list rather than clashing with it.
-  const defaults = 'stepWeight' in own || 'maxWeight' in own ? { intervalSeconds: 60 } : SCENARIO_POLICY_DEFAULTS;
+  const defaults =
+    'stepWeight' in own || 'maxWeight' in own ? { intervalSeconds: 60 } : SCENARIO_POLICY_DEFAULTS;
   const parsed = PolicySchema.safeParse({ ...defaults, ...own });
   if (!parsed.success) {
     throw new ScenarioError(`${source}: ${describeIssues(parsed.error.issues, ['policy'])}`);
@@ -133,6 +136,8 @@ const byTime = <T extends { atSecond: number }>(changes: readonly T[]): T[] =>
 
 /** Seconds at which anything changes, strictly between `from` and `to`. */
 export function changePointsBetween(scenario: Scenario, from: number, to: number): number[] {
-  const all = [...scenario.canaryChanges, ...scenario.primaryChanges, ...scenario.trafficChanges].map((c) => c.atSecond);
+  const all = [...scenario.canaryChanges, ...scenario.primaryChanges, ...scenario.trafficChanges].map(
+    (c) => c.atSecond,
+  );
   return [...new Set(all)].filter((s) => s > from && s < to).sort((a, b) => a - b);
 }

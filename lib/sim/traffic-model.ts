@@ -1,5 +1,5 @@
-import { nearestRank } from '../analysis/sample-quantile.js';
 import { normalCdf, normalQuantile } from '../analysis/normal.js';
+import { nearestRank } from '../analysis/sample-quantile.js';
 import type { WorkloadWindow } from '../model/observation.js';
 import type { Random } from './random.js';
 
@@ -65,7 +65,10 @@ interface Component {
   sigma: number;
 }
 
-function sampleSide(parts: readonly { mean: number; side: SideConditions }[], rng: Random): WorkloadWindow | null {
+function sampleSide(
+  parts: readonly { mean: number; side: SideConditions }[],
+  rng: Random,
+): WorkloadWindow | null {
   let successCount = 0;
   let failureCount = 0;
   const components: Component[] = [];
@@ -74,7 +77,8 @@ function sampleSide(parts: readonly { mean: number; side: SideConditions }[], rn
     const successes = rng.poisson(mean * (1 - side.errorRate));
     successCount += successes;
     failureCount += failures;
-    if (successes + failures > 0) components.push({ count: successes + failures, ...logNormalOf(side.latencyMs) });
+    if (successes + failures > 0)
+      components.push({ count: successes + failures, ...logNormalOf(side.latencyMs) });
   }
   const n = successCount + failureCount;
   if (n === 0) return null;
@@ -82,7 +86,12 @@ function sampleSide(parts: readonly { mean: number; side: SideConditions }[], rn
   const k99 = nearestRank(0.99, n);
   const u50 = rng.beta(k50, n + 1 - k50);
   const u99 = k99 === k50 ? u50 : u50 + (1 - u50) * rng.beta(k99 - k50, n + 1 - k99);
-  return { successCount, failureCount, p50Ms: quantileOf(components, u50), p99Ms: quantileOf(components, u99) };
+  return {
+    successCount,
+    failureCount,
+    p50Ms: quantileOf(components, u50),
+    p99Ms: quantileOf(components, u99),
+  };
 }
 
 /** The log-normal through p50 and p99: μ = ln p50, σ = ln(p99 / p50) / Φ⁻¹(0.99). */

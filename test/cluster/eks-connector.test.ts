@@ -1,15 +1,17 @@
 import { EKSClient } from '@aws-sdk/client-eks';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   clearEksEndpointCache,
   EksConnector,
   type EksConnectorOptions,
 } from '../../lib/cluster/eks-connector.js';
+import { eksToken } from '../../lib/cluster/eks-token.js';
 import { verifyEksToken } from '../../lib/cluster/eks-token-verifier.js';
 import { ConfigurationError, UnavailableError } from '../../lib/errors.js';
 import { ClusterSchema } from '../../lib/model/config.js';
+import { startKubeApiDouble } from '../../lib/sim/kube-api/index.js';
 import { readJsonVector, readVector } from '../support/vectors.js';
 import { type AssumedRole, startAwsDouble } from './eks-aws-double.js';
 
@@ -183,5 +185,73 @@ describe('EksConnector', () => {
     await expect(connector.kubeConfig('creating', eksCluster({ name: 'creating' }))).rejects.toThrow(
       /has no endpoint and CA yet \(status CREATING\)/,
     );
+  });
+});
+
+describe('EksConnector against a Kubernetes API server', () => {
+  it('reaches the cluster DescribeCluster names, trusting only its CA, with the IAM token as the bearer token', async () => {
+    const clusterName = 'prod-blue';
+    const region = 'eu-west-1';
+    // Tokens are deterministic for fixed credentials and clock: the API double accepts exactly this one.
+    const expected = eksToken({ clusterName, region, credentials: BASE, now: new Date(T0) });
+    const kube = await startKubeApiDouble({ token: expected });
+    try {
+      double = await startAwsDouble({
+        clusters: {
+          [clusterName]: {
+            cluster: {
+              name: clusterName,
+              status: 'ACTIVE',
+              endpoint: kube.url,
+              certificateAuthority: { data: Buffer.from(kube.caPem).toString('base64') },
+            },
+          },
+        },
+      });
+      const clock = { now: T0 };
+      const kc = await connectorFor(double.url, clock).kubeConfig(
+        'prod',
+        ClusterSchema.parse({ kind: 'eks', name: clusterName, region }),
+      );
+      const core = kc.makeApiClient(CoreV1Api);
+      const namespaces = (await core.listNamespace()).items.map((n) => n.metadata?.name);
+      expect(namespaces).toEqual(expect.arrayContaining(['default', 'kube-system']));
+
+      // Thirteen minutes on, the connector signs a new token, which this API server does not know.
+      clock.now = T0 + 13 * 60_000;
+      const error = await core.listNamespace().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApiException);
+      expect((error as ApiException<unknown>).code).toBe(401);
+    } finally {
+      await kube.close();
+    }
+  });
+
+  it('gives up on a slow API server after the cluster timeout', async () => {
+    const clusterName = 'prod-slow';
+    const region = 'eu-west-1';
+    const kube = await startKubeApiDouble({
+      token: eksToken({ clusterName, region, credentials: BASE, now: new Date(T0) }),
+    });
+    try {
+      double = await startAwsDouble({
+        clusters: {
+          [clusterName]: {
+            cluster: {
+              endpoint: kube.url,
+              certificateAuthority: { data: Buffer.from(kube.caPem).toString('base64') },
+            },
+          },
+        },
+      });
+      const kc = await connectorFor(double.url, { now: T0 }).kubeConfig(
+        'prod',
+        ClusterSchema.parse({ kind: 'eks', name: clusterName, region, timeoutMs: 150 }),
+      );
+      kube.injectFaults({ latencyMs: 3_000 });
+      await expect(kc.makeApiClient(CoreV1Api).listNamespace()).rejects.toThrow(/abort/i);
+    } finally {
+      await kube.close();
+    }
   });
 });

@@ -1,12 +1,18 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClusterConnector } from '../../lib/cluster/create-connector.js';
 import { KubeconfigConnector } from '../../lib/cluster/kubeconfig-connector.js';
 import { TimeoutKubeConfig } from '../../lib/cluster/request-timeout.js';
 import { ConfigurationError } from '../../lib/errors.js';
 import { ClusterSchema } from '../../lib/model/config.js';
+import { startKubeApiDouble } from '../../lib/sim/kube-api/index.js';
+
+const run = promisify(execFile);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'aviary-kubeconfig-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -156,5 +162,42 @@ describe('createClusterConnector', () => {
       ClusterSchema.parse({ kind: 'simulated' }),
     );
     expect(viaProvider).toBe(simulated);
+  });
+});
+
+describe('KubeconfigConnector against a Kubernetes API server (the one kubectl uses)', () => {
+  it('lists namespaces through the context kubectl also reaches, and times out a slow server', async () => {
+    const kube = await startKubeApiDouble();
+    try {
+      const file = path.join(dir, 'double.yaml');
+      writeFileSync(file, `${kube.kubeconfig('kind-aviary').trimEnd()}\n`);
+      const { stdout } = await run('kubectl', [
+        '--kubeconfig',
+        file,
+        '--context',
+        'kind-aviary',
+        'get',
+        'namespaces',
+        '-o',
+        'name',
+      ]);
+      expect(stdout.trim().split('\n')).toEqual(
+        expect.arrayContaining(['namespace/default', 'namespace/kube-system']),
+      );
+
+      const connector = new KubeconfigConnector({ env: {} });
+      const kc = await connector.kubeConfig('dev', cluster({ path: file, context: 'kind-aviary' }));
+      const names = (await kc.makeApiClient(CoreV1Api).listNamespace()).items.map((n) => n.metadata?.name);
+      expect(names).toEqual(expect.arrayContaining(['default', 'kube-system']));
+
+      kube.injectFaults({ latencyMs: 10_000 });
+      const impatient = await connector.kubeConfig(
+        'dev',
+        cluster({ path: file, context: 'kind-aviary', timeoutMs: 150 }),
+      );
+      await expect(impatient.makeApiClient(CoreV1Api).listNamespace()).rejects.toThrow(/abort/i);
+    } finally {
+      await kube.close();
+    }
   });
 });

@@ -39,7 +39,14 @@ class Driver {
   tick(advanceMs = MIN): this {
     this.now += advanceMs;
     const metrics = isCheckDue(this.rollout, this.now) ? this.traffic(this.view.weights.canary) : undefined;
-    const out = decide({ rollout: this.rollout, policy: this.policy, judge: this.judge, now: this.now, view: this.view, metrics });
+    const out = decide({
+      rollout: this.rollout,
+      policy: this.policy,
+      judge: this.judge,
+      now: this.now,
+      view: this.view,
+      metrics,
+    });
     if (out.decision) this.decisions.push(`${out.decision.action}:${out.decision.rule}`);
     this.rollout = out.rollout;
     this.view = applyActions(this.view, out.actions);
@@ -53,7 +60,20 @@ class Driver {
 describe('decide: a healthy rollout, tick by tick', () => {
   it('prepares the canary, walks the steps, asks for approval, promotes and cleans up', () => {
     const policy = policyOf();
-    const d = new Driver(start(policy), policy, scriptedJudge([]), viewOf(0, { canary: deployment('podinfo-canary', { replicas: 0, available: false, availableReplicas: 0, image: 'podinfo:6.5.0', podSpecHash: 'hash-new' }) }));
+    const d = new Driver(
+      start(policy),
+      policy,
+      scriptedJudge([]),
+      viewOf(0, {
+        canary: deployment('podinfo-canary', {
+          replicas: 0,
+          available: false,
+          availableReplicas: 0,
+          image: 'podinfo:6.5.0',
+          podSpecHash: 'hash-new',
+        }),
+      }),
+    );
     d.tick(0);
     expect(d.rollout.phase).toBe('pending');
     expect(d.view.canary.image).toBe('podinfo:6.5.1'); // prepareCanary ran
@@ -68,7 +88,13 @@ describe('decide: a healthy rollout, tick by tick', () => {
     expect(d.rollout.phase).toBe('awaiting_approval');
     expect(d.rollout.approval).toMatchObject({ gate: 'promotion', revision: '6.5.1' });
     expect(d.view.weights.canary).toBe(50);
-    const approved = applyCommand({ rollout: d.rollout, command: { kind: 'approve', actor: 'U1', revision: '6.5.1', gate: 'promotion' }, policy, approvers: ['U1'], now: d.now });
+    const approved = applyCommand({
+      rollout: d.rollout,
+      command: { kind: 'approve', actor: 'U1', revision: '6.5.1', gate: 'promotion' },
+      policy,
+      approvers: ['U1'],
+      now: d.now,
+    });
     if (!approved.ok) throw new Error(approved.error);
     d.rollout = approved.rollout;
     d.tick(1000);
@@ -91,7 +117,14 @@ describe('decide: a healthy rollout, tick by tick', () => {
     ]);
     // Converged: nothing left to do, and a terminal rollout never changes again.
     expect(converge(d.rollout, d.view)).toEqual([]);
-    const again = decide({ rollout: d.rollout, policy, judge: scriptedJudge([]), now: d.now + MIN, view: d.view, metrics: windowOf(0) });
+    const again = decide({
+      rollout: d.rollout,
+      policy,
+      judge: scriptedJudge([]),
+      now: d.now + MIN,
+      view: d.view,
+      metrics: windowOf(0),
+    });
     expect(again.rollout).toBe(d.rollout);
     expect(again.actions).toEqual([]);
   });
@@ -109,9 +142,21 @@ describe('decide: a healthy rollout, tick by tick', () => {
     d.tick(0);
     expect(d.rollout.phase).toBe('awaiting_approval');
     expect(d.rollout.approval?.gate).toBe('step:0');
-    const wrongGate = applyCommand({ rollout: d.rollout, command: { kind: 'approve', actor: 'U1', gate: 'promotion' }, policy, approvers: ['U1'], now: d.now });
+    const wrongGate = applyCommand({
+      rollout: d.rollout,
+      command: { kind: 'approve', actor: 'U1', gate: 'promotion' },
+      policy,
+      approvers: ['U1'],
+      now: d.now,
+    });
     expect(wrongGate).toMatchObject({ ok: false, status: 409 });
-    const ok = applyCommand({ rollout: d.rollout, command: { kind: 'approve', actor: 'U1', gate: 'step:0' }, policy, approvers: ['U1'], now: d.now });
+    const ok = applyCommand({
+      rollout: d.rollout,
+      command: { kind: 'approve', actor: 'U1', gate: 'step:0' },
+      policy,
+      approvers: ['U1'],
+      now: d.now,
+    });
     if (!ok.ok) throw new Error(ok.error);
     d.rollout = ok.rollout;
     d.tick(0);
@@ -157,14 +202,21 @@ describe('decide: bad canaries and holds', () => {
 
   it('rolls back a canary that never becomes available by the deadline', () => {
     const policy = policyOf({ progressDeadlineSeconds: 120 });
-    const notReady = deployment('podinfo-canary', { image: 'podinfo:6.5.1', available: false, availableReplicas: 0 });
+    const notReady = deployment('podinfo-canary', {
+      image: 'podinfo:6.5.1',
+      available: false,
+      availableReplicas: 0,
+    });
     let view = viewOf(0, { canary: notReady });
     let rollout = start(policy);
     const seen: string[] = [];
     for (const t of [0, 60_000, 121_000]) {
       const out = decide({ rollout, policy, judge: scriptedJudge([]), now: T0 + t, view });
       rollout = out.rollout;
-      view = applyActions(view, out.actions.filter((a) => a.type !== 'prepareCanary'));
+      view = applyActions(
+        view,
+        out.actions.filter((a) => a.type !== 'prepareCanary'),
+      );
       seen.push(rollout.phase);
     }
     expect(seen).toEqual(['pending', 'pending', 'rolling_back']);
@@ -188,7 +240,14 @@ describe('decide: bad canaries and holds', () => {
     const judge = scriptedJudge([]);
     let rollout = decide({ rollout: start(policy), policy, judge, now: T0, view: viewOf(0) }).rollout;
     // Weight says 10%, but only 1% of requests reached the canary (unmeshed clients).
-    const out = decide({ rollout, policy, judge, now: T0 + MIN, view: viewOf(10), metrics: windowOf(1, 2000) });
+    const out = decide({
+      rollout,
+      policy,
+      judge,
+      now: T0 + MIN,
+      view: viewOf(10),
+      metrics: windowOf(1, 2000),
+    });
     rollout = out.rollout;
     expect(judge.calls).toEqual([]);
     expect(out.decision?.rule).toBe('traffic_share_mismatch');
@@ -196,20 +255,47 @@ describe('decide: bad canaries and holds', () => {
     expect(rollout.phase).toBe('progressing');
     expect(rollout.failedChecks).toBe(0);
     // A share within binomial noise is judged normally.
-    const fine = decide({ rollout, policy, judge, now: T0 + 2 * MIN, view: viewOf(10), metrics: windowOf(12, 2000) });
+    const fine = decide({
+      rollout,
+      policy,
+      judge,
+      now: T0 + 2 * MIN,
+      view: viewOf(10),
+      metrics: windowOf(12, 2000),
+    });
     expect(judge.calls).toEqual([0]);
     expect(fine.rollout.canaryWeight).toBe(30);
   });
 
   it('holds without rolling back when the cluster cannot be read, and says why once', () => {
     const policy = policyOf({ progressDeadlineSeconds: 60 });
-    const rollout = decide({ rollout: start(policy), policy, judge: scriptedJudge([]), now: T0, view: viewOf(0) }).rollout;
+    const rollout = decide({
+      rollout: start(policy),
+      policy,
+      judge: scriptedJudge([]),
+      now: T0,
+      view: viewOf(0),
+    }).rollout;
     const viewError = { kind: 'unavailable' as const, message: 'connect ETIMEDOUT' };
-    const first = decide({ rollout, policy, judge: scriptedJudge([]), now: T0 + 10 * MIN, view: null, viewError });
+    const first = decide({
+      rollout,
+      policy,
+      judge: scriptedJudge([]),
+      now: T0 + 10 * MIN,
+      view: null,
+      viewError,
+    });
     expect(first.rollout.phase).toBe('progressing');
     expect(first.decision?.rule).toBe('cluster_unavailable');
     expect(first.actions).toEqual([]);
-    const second = decide({ rollout: first.rollout, policy, judge: scriptedJudge([]), now: T0 + 11 * MIN, view: null, viewError });
+    const second = decide({
+      rollout: first.rollout,
+      policy,
+      judge: scriptedJudge([]),
+      now: T0 + 11 * MIN,
+      view: null,
+      viewError,
+    });
     expect(second.decision).toBeNull();
     expect(second.rollout.version).toBe(first.rollout.version);
   });
@@ -247,7 +333,13 @@ describe('decide: bad canaries and holds', () => {
 describe('level-triggered convergence', () => {
   it('heals a crash between saving the intent and patching the router', () => {
     const policy = policyOf();
-    const rollout = decide({ rollout: start(policy), policy, judge: scriptedJudge([]), now: T0, view: viewOf(0) }).rollout;
+    const rollout = decide({
+      rollout: start(policy),
+      policy,
+      judge: scriptedJudge([]),
+      now: T0,
+      view: viewOf(0),
+    }).rollout;
     // The tick saved progressing@10 and crashed before patching: the cluster still shows 0.
     const next = decide({ rollout, policy, judge: scriptedJudge([]), now: T0 + 1000, view: viewOf(0) });
     expect(next.rollout.version).toBe(rollout.version);
@@ -258,7 +350,13 @@ describe('level-triggered convergence', () => {
 
   it('a superseded rollout is terminal and routes nothing to the canary', () => {
     const policy = policyOf();
-    const rollout = decide({ rollout: start(policy), policy, judge: scriptedJudge([]), now: T0, view: viewOf(0) }).rollout;
+    const rollout = decide({
+      rollout: start(policy),
+      policy,
+      judge: scriptedJudge([]),
+      now: T0,
+      view: viewOf(0),
+    }).rollout;
     const { rollout: old, decision } = supersede(rollout, 'podinfo-2', T0 + 5);
     expect(old.phase).toBe('superseded');
     expect(old.version).toBe(rollout.version + 1);
@@ -286,13 +384,22 @@ describe('applyCommand', () => {
     const stale = run({ kind: 'approve', actor: 'U1', revision: '6.5.0' });
     expect(stale).toMatchObject({ ok: false, status: 409 });
     if (!stale.ok) expect(stale.error).toMatch(/requested for revision 6\.5\.0.*awaits revision 6\.5\.1/);
-    expect(run({ kind: 'approve', actor: 'U1', revision: '6.5.1' })).toMatchObject({ ok: true, rollout: { phase: 'promoting' } });
+    expect(run({ kind: 'approve', actor: 'U1', revision: '6.5.1' })).toMatchObject({
+      ok: true,
+      rollout: { phase: 'promoting' },
+    });
   });
 
   it('refuses an expired approval, and rejection rolls back', () => {
-    expect(run({ kind: 'approve', actor: 'U1' }, awaiting.now + 2 * 3600_000)).toMatchObject({ ok: false, status: 409 });
+    expect(run({ kind: 'approve', actor: 'U1' }, awaiting.now + 2 * 3600_000)).toMatchObject({
+      ok: false,
+      status: 409,
+    });
     const rejected = run({ kind: 'reject', actor: 'U1', reason: 'p99 looks odd' });
-    expect(rejected).toMatchObject({ ok: true, rollout: { phase: 'rolling_back', reason: 'rejected by U1: p99 looks odd' } });
+    expect(rejected).toMatchObject({
+      ok: true,
+      rollout: { phase: 'rolling_back', reason: 'rejected by U1: p99 looks odd' },
+    });
   });
 
   it('pauses and resumes where it was, with a fresh approval window', () => {
@@ -300,17 +407,42 @@ describe('applyCommand', () => {
     if (!paused.ok) throw new Error(paused.error);
     expect(paused.rollout).toMatchObject({ phase: 'paused', pausedFrom: 'awaiting_approval' });
     const later = awaiting.now + 3 * 3600_000;
-    const resumed = applyCommand({ rollout: paused.rollout, command: { kind: 'resume', actor: 'U1' }, policy, approvers: ['U1'], now: later });
+    const resumed = applyCommand({
+      rollout: paused.rollout,
+      command: { kind: 'resume', actor: 'U1' },
+      policy,
+      approvers: ['U1'],
+      now: later,
+    });
     if (!resumed.ok) throw new Error(resumed.error);
     expect(resumed.rollout.phase).toBe('awaiting_approval');
     expect(resumed.rollout.approval?.expiresAt).toBe(later + 3600_000);
-    expect(applyCommand({ rollout: resumed.rollout, command: { kind: 'resume', actor: 'U1' }, policy, approvers: ['U1'], now: later })).toMatchObject({ ok: false, status: 409 });
+    expect(
+      applyCommand({
+        rollout: resumed.rollout,
+        command: { kind: 'resume', actor: 'U1' },
+        policy,
+        approvers: ['U1'],
+        now: later,
+      }),
+    ).toMatchObject({ ok: false, status: 409 });
   });
 
   it('aborts to a rollback, but not once promotion started', () => {
-    expect(run({ kind: 'abort', actor: 'U1' })).toMatchObject({ ok: true, rollout: { phase: 'rolling_back' } });
+    expect(run({ kind: 'abort', actor: 'U1' })).toMatchObject({
+      ok: true,
+      rollout: { phase: 'rolling_back' },
+    });
     const promoting = run({ kind: 'approve', actor: 'U1' });
     if (!promoting.ok) throw new Error(promoting.error);
-    expect(applyCommand({ rollout: promoting.rollout, command: { kind: 'abort', actor: 'U1' }, policy, approvers: ['U1'], now: awaiting.now })).toMatchObject({ ok: false, status: 409 });
+    expect(
+      applyCommand({
+        rollout: promoting.rollout,
+        command: { kind: 'abort', actor: 'U1' },
+        policy,
+        approvers: ['U1'],
+        now: awaiting.now,
+      }),
+    ).toMatchObject({ ok: false, status: 409 });
   });
 });

@@ -1,11 +1,16 @@
 import type { Judge, JudgeResult } from '../../lib/model/judge.js';
 import type { ClusterView, DeploymentView, MetricsWindow } from '../../lib/model/observation.js';
-import { type Policy, PolicySchema, type PolicyInput } from '../../lib/model/policy.js';
+import { type Policy, type PolicyInput, PolicySchema } from '../../lib/model/policy.js';
 
 export const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);
 
 export const policyOf = (input: Partial<PolicyInput> = {}): Policy =>
-  PolicySchema.parse({ stepWeights: [10, 30, 50], intervalSeconds: 60, progressDeadlineSeconds: 600, ...input });
+  PolicySchema.parse({
+    stepWeights: [10, 30, 50],
+    intervalSeconds: 60,
+    progressDeadlineSeconds: 600,
+    ...input,
+  });
 
 export function deployment(name: string, patch: Partial<DeploymentView> = {}): DeploymentView {
   return {
@@ -37,13 +42,17 @@ export function windowOf(canaryWeight: number, total = 1000, canaryFailures = 0)
   const primary = total - canary;
   return {
     windowSeconds: 60,
-    canary: canary ? { successCount: canary - canaryFailures, failureCount: canaryFailures, p50Ms: 40, p99Ms: 180 } : null,
+    canary: canary
+      ? { successCount: canary - canaryFailures, failureCount: canaryFailures, p50Ms: 40, p99Ms: 180 }
+      : null,
     primary: primary ? { successCount: primary, failureCount: 0, p50Ms: 40, p99Ms: 180 } : null,
   };
 }
 
 /** A judge that answers from a script, recording what it was asked: isolates the core from the statistics. */
-export function scriptedJudge(verdicts: Array<JudgeResult['verdict'] | 'rollback'>): Judge & { calls: number[] } {
+export function scriptedJudge(
+  verdicts: Array<JudgeResult['verdict'] | 'rollback'>,
+): Judge & { calls: number[] } {
   const calls: number[] = [];
   const judge: Judge = (input) => {
     calls.push(input.stepIndex);

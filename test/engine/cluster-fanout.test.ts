@@ -1,5 +1,7 @@
+import { AppsV1Api } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { fanOutByCluster } from '../../lib/engine/cluster-fanout.js';
+import { type KubeApiDouble, startKubeApiDouble } from '../../lib/sim/kube-api/index.js';
 
 interface Item {
   cluster: string;
@@ -150,5 +152,82 @@ describe('fanOutByCluster', () => {
     await expect(
       fanOutByCluster(items({ a: 1 }), async () => 1, { concurrency: 1, budgetMs: -1 }),
     ).rejects.toThrow(/budgetMs must be a positive number, got -1/);
+  });
+});
+
+describe('fanOutByCluster over Kubernetes API servers', () => {
+  const deployment = (name: string) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default', labels: { app: name } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image: 'podinfo:6.0.0' }] },
+      },
+    },
+  });
+
+  it('a slow cluster times out and is left alone, an unavailable one fails, the healthy one is fully worked on', async () => {
+    const clusters = {
+      healthy: await startKubeApiDouble(),
+      slow: await startKubeApiDouble(),
+      down: await startKubeApiDouble(),
+    };
+    try {
+      for (const kube of Object.values(clusters)) {
+        kube.apply(deployment('podinfo-canary'));
+        kube.apply(deployment('shop-canary'));
+      }
+      clusters.slow.injectFaults({ latencyMs: 10_000 });
+      clusters.down.injectFaults({ failAll: 'unavailable' });
+
+      const rollouts = (['slow', 'down', 'healthy'] as const).flatMap((cluster) =>
+        ['podinfo-canary', 'shop-canary'].map((deployment) => ({ cluster, deployment })),
+      );
+      const out = await fanOutByCluster(
+        rollouts,
+        async (cluster, items, signal) => {
+          const apps = clusters[cluster as keyof typeof clusters].kubeConfig().makeApiClient(AppsV1Api);
+          const scaled: string[] = [];
+          for (const { deployment: name } of items) {
+            const current = await apps.readNamespacedDeploymentScale({ name, namespace: 'default' });
+            if (signal.aborted) break;
+            await apps.patchNamespacedDeploymentScale({
+              name,
+              namespace: 'default',
+              body: [{ op: 'replace', path: '/spec/replicas', value: (current.spec?.replicas ?? 0) + 2 }],
+            });
+            scaled.push(name);
+          }
+          return scaled;
+        },
+        { concurrency: 3, budgetMs: 2_000 },
+      );
+
+      expect(out.map(({ cluster, ok, timedOut, value }) => ({ cluster, ok, timedOut, value }))).toEqual([
+        { cluster: 'slow', ok: false, timedOut: true, value: undefined },
+        { cluster: 'down', ok: false, timedOut: undefined, value: undefined },
+        { cluster: 'healthy', ok: true, timedOut: undefined, value: ['podinfo-canary', 'shop-canary'] },
+      ]);
+      expect(out[1]?.error).toMatch(/503/);
+      const replicas = (kube: KubeApiDouble, name: string) =>
+        (kube.get('apps/v1', 'Deployment', 'default', name)?.spec as { replicas?: number } | undefined)
+          ?.replicas;
+      expect([
+        replicas(clusters.healthy, 'podinfo-canary'),
+        replicas(clusters.healthy, 'shop-canary'),
+      ]).toEqual([3, 3]);
+      expect([replicas(clusters.slow, 'podinfo-canary'), replicas(clusters.slow, 'shop-canary')]).toEqual([
+        1, 1,
+      ]);
+      expect([replicas(clusters.down, 'podinfo-canary'), replicas(clusters.down, 'shop-canary')]).toEqual([
+        1, 1,
+      ]);
+    } finally {
+      await Promise.all(Object.values(clusters).map((kube) => kube.close()));
+    }
   });
 });

@@ -17,7 +17,7 @@ const wire = (metrics: { name: string; unit?: string; value: string | number }[]
   timestamp: '2019-06-17T14:51:57Z',
   window,
   resource: { kind: 'Deployment', namespace: 'prod', name: 'web' },
-  edge: { direction: 'from', resource: {} },
+  edge: { direction: 'from', resource: null },
   metrics,
 });
 

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** `../shared/vectors` beside the checkout: official payloads and test vectors, never copied into the repo. */
-export const VECTORS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'vectors');
+export const VECTORS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'shared',
+  'vectors',
+);
 
 export const vectorPath = (name: string): string => path.join(VECTORS_DIR, name);
 export const readVector = (name: string): string => readFileSync(vectorPath(name), 'utf8');

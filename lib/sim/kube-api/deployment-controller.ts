@@ -28,7 +28,12 @@ export class DeploymentController implements WriteHooks {
     private readonly rolloutMs: number,
   ) {}
 
-  beforeStore(def: ResourceDefinition, next: KubeObject, previous: KubeObject | undefined, subresource?: string): KubeObject {
+  beforeStore(
+    def: ResourceDefinition,
+    next: KubeObject,
+    previous: KubeObject | undefined,
+    subresource?: string,
+  ): KubeObject {
     if (resourceKey(def) !== DEPLOYMENTS || subresource === 'status') return next;
     if (previous !== undefined && isDeepStrictEqual(previous.spec, next.spec)) {
       return { ...next, status: previous.status ?? {} };
@@ -80,7 +85,10 @@ export class DeploymentController implements WriteHooks {
     this.cancel(key);
     const generation = stored.metadata.generation ?? 0;
     this.scheduledGeneration.set(key, generation);
-    const timer = setTimeout(() => this.settle(stored.metadata.namespace ?? '', stored.metadata.name ?? '', generation), this.rolloutMs);
+    const timer = setTimeout(
+      () => this.settle(stored.metadata.namespace ?? '', stored.metadata.name ?? '', generation),
+      this.rolloutMs,
+    );
     timer.unref();
     this.timers.set(key, timer);
   }
@@ -98,7 +106,10 @@ export class DeploymentController implements WriteHooks {
     this.scheduledGeneration.delete(key);
     const current = this.store.get(DEPLOYMENTS, namespace, name);
     if (current === undefined || current.metadata.generation !== generation) return;
-    this.store.put(DEPLOYMENTS, { ...current, status: this.settledStatus(current, current.status as DeploymentStatus) });
+    this.store.put(DEPLOYMENTS, {
+      ...current,
+      status: this.settledStatus(current, current.status as DeploymentStatus),
+    });
   }
 
   private settledStatus(deployment: KubeObject, previous: DeploymentStatus | undefined): DeploymentStatus {
@@ -116,11 +127,35 @@ export class DeploymentController implements WriteHooks {
       unavailableReplicas: replicas - ready,
       conditions: [
         neverReady
-          ? condition(previous, 'Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.')
-          : condition(previous, 'Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'),
+          ? condition(
+              previous,
+              'Available',
+              'False',
+              'MinimumReplicasUnavailable',
+              'Deployment does not have minimum availability.',
+            )
+          : condition(
+              previous,
+              'Available',
+              'True',
+              'MinimumReplicasAvailable',
+              'Deployment has minimum availability.',
+            ),
         neverReady
-          ? condition(previous, 'Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${replicaSet}" is progressing.`)
-          : condition(previous, 'Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${replicaSet}" has successfully progressed.`),
+          ? condition(
+              previous,
+              'Progressing',
+              'True',
+              'ReplicaSetUpdated',
+              `ReplicaSet "${replicaSet}" is progressing.`,
+            )
+          : condition(
+              previous,
+              'Progressing',
+              'True',
+              'NewReplicaSetAvailable',
+              `ReplicaSet "${replicaSet}" has successfully progressed.`,
+            ),
       ],
     });
   }
@@ -130,7 +165,8 @@ export class DeploymentController implements WriteHooks {
 function rollingStatus(next: KubeObject, previous: KubeObject | undefined): DeploymentStatus {
   const spec = next.spec as DeploymentSpec;
   const before = (previous?.status ?? {}) as DeploymentStatus;
-  const templateChanged = previous === undefined || !isDeepStrictEqual((previous.spec as DeploymentSpec).template, spec.template);
+  const templateChanged =
+    previous === undefined || !isDeepStrictEqual((previous.spec as DeploymentSpec).template, spec.template);
   const available = Math.min(before.availableReplicas ?? 0, spec.replicas);
   const updated = templateChanged ? 0 : Math.min(before.updatedReplicas ?? 0, spec.replicas);
   return counts({
@@ -142,9 +178,27 @@ function rollingStatus(next: KubeObject, previous: KubeObject | undefined): Depl
     unavailableReplicas: spec.replicas - available,
     conditions: [
       available > 0
-        ? condition(before, 'Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
-        : condition(before, 'Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'),
-      condition(before, 'Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${replicaSetName(next)}" is progressing.`),
+        ? condition(
+            before,
+            'Available',
+            'True',
+            'MinimumReplicasAvailable',
+            'Deployment has minimum availability.',
+          )
+        : condition(
+            before,
+            'Available',
+            'False',
+            'MinimumReplicasUnavailable',
+            'Deployment does not have minimum availability.',
+          ),
+      condition(
+        before,
+        'Progressing',
+        'True',
+        'ReplicaSetUpdated',
+        `ReplicaSet "${replicaSetName(next)}" is progressing.`,
+      ),
     ],
   });
 }
@@ -180,7 +234,8 @@ function withoutTimes(status: DeploymentStatus | undefined): unknown {
   };
 }
 
-const keyOf = (object: KubeObject): string => `${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`;
+const keyOf = (object: KubeObject): string =>
+  `${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`;
 
 const replicaSetName = (deployment: KubeObject): string =>
   `${deployment.metadata.name ?? ''}-${podTemplateHash((deployment.spec as DeploymentSpec).template)}`;

@@ -46,7 +46,11 @@ export const groupList = (catalog: ResourceCatalog, extra: ExtraGroup[]): Record
   ],
 });
 
-export function group(catalog: ResourceCatalog, extra: ExtraGroup[], name: string): Record<string, unknown> | null {
+export function group(
+  catalog: ResourceCatalog,
+  extra: ExtraGroup[],
+  name: string,
+): Record<string, unknown> | null {
   const served = catalog.groups().find((g) => g.name === name);
   const other = extra.find((g) => g.name === name);
   const versions = served?.versions ?? (other === undefined ? undefined : [other.version]);
@@ -83,7 +87,13 @@ function resourceEntries(def: ResourceDefinition): Record<string, unknown>[] {
   };
   const subresources: Record<string, unknown>[] = [];
   if (def.statusSubresource) {
-    subresources.push({ name: `${def.plural}/status`, singularName: '', namespaced: def.namespaced, kind: def.kind, verbs: ['get', 'patch', 'update'] });
+    subresources.push({
+      name: `${def.plural}/status`,
+      singularName: '',
+      namespaced: def.namespaced,
+      kind: def.kind,
+      verbs: ['get', 'patch', 'update'],
+    });
   }
   if (def.scaleSubresource) {
     subresources.push({

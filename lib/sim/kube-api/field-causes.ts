@@ -14,9 +14,20 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 export const renderValue = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 const jsonType = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value;
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'array'
+      : typeof value === 'object'
+        ? 'object'
+        : typeof value;
 
-const EXPECTED_TYPE: Record<string, string> = { int: 'integer', number: 'number', string: 'string', boolean: 'boolean' };
+const EXPECTED_TYPE: Record<string, string> = {
+  int: 'integer',
+  number: 'number',
+  string: 'string',
+  boolean: 'boolean',
+};
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let value = root;
@@ -74,11 +85,19 @@ export function issuesToCauses(
         const first = issue.errors[0];
         if (value === undefined) return [{ reason: 'FieldValueRequired', message: 'Required value', field }];
         if (first !== undefined && issue.errors.length === 1) return issuesToCauses(first, input, style);
-        return [{ reason: 'FieldValueInvalid', message: `Invalid value: ${renderValue(value)}: ${issue.message}`, field }];
+        return [
+          {
+            reason: 'FieldValueInvalid',
+            message: `Invalid value: ${renderValue(value)}: ${issue.message}`,
+            field,
+          },
+        ];
       }
       case 'custom': {
         const params = issue.params as { reason?: string; verbatim?: boolean } | undefined;
-        const message = params?.verbatim ? issue.message : `Invalid value: ${renderValue(value)}: ${issue.message}`;
+        const message = params?.verbatim
+          ? issue.message
+          : `Invalid value: ${renderValue(value)}: ${issue.message}`;
         return [{ reason: params?.reason ?? 'FieldValueInvalid', message, field }];
       }
       default:
@@ -93,7 +112,12 @@ export function issuesToCauses(
   });
 }
 
-function tooSmall(issue: z.core.$ZodIssueTooSmall, field: string, value: unknown, style: MessageStyle): string {
+function tooSmall(
+  issue: z.core.$ZodIssueTooSmall,
+  field: string,
+  value: unknown,
+  style: MessageStyle,
+): string {
   if (style === 'builtin') {
     return `Invalid value: ${renderValue(value)}: must be greater than${issue.inclusive === false ? '' : ' or equal to'} ${issue.minimum}`;
   }

@@ -11,7 +11,11 @@ export class FieldValidationError extends Error {
 }
 
 /** Parses `value` with `schema` or throws the violations as causes. */
-export function validateWith<S extends z.ZodType>(schema: S, value: unknown, style: MessageStyle = 'crd'): z.output<S> {
+export function validateWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  style: MessageStyle = 'crd',
+): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw new FieldValidationError(issuesToCauses(result.error.issues, value, style));
   return result.data;

@@ -16,7 +16,8 @@ export function applyJsonPatch(document: unknown, patch: unknown): unknown {
 }
 
 function parseOperations(patch: unknown): Operation[] {
-  if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (!Array.isArray(patch))
+    throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   return patch.map((raw, index) => {
     if (!isPlainObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
       throw badRequest(`invalid JSON patch operation at index ${index}: needs string "op" and "path"`);
@@ -25,13 +26,15 @@ function parseOperations(patch: unknown): Operation[] {
       case 'add':
       case 'replace':
       case 'test':
-        if (!('value' in raw)) throw badRequest(`invalid JSON patch operation at index ${index}: missing value`);
+        if (!('value' in raw))
+          throw badRequest(`invalid JSON patch operation at index ${index}: missing value`);
         return { op: raw.op, path: raw.path, value: raw.value };
       case 'remove':
         return { op: 'remove', path: raw.path };
       case 'move':
       case 'copy':
-        if (typeof raw.from !== 'string') throw badRequest(`invalid JSON patch operation at index ${index}: missing from`);
+        if (typeof raw.from !== 'string')
+          throw badRequest(`invalid JSON patch operation at index ${index}: missing from`);
         return { op: raw.op, from: raw.from, path: raw.path };
       default:
         throw badRequest(`Unexpected kind: ${raw.op}`);
@@ -63,7 +66,12 @@ function applyOperation(document: unknown, operation: Operation): unknown {
       return insert(taken.document, pointer(operation.path), taken.value, operation);
     }
     case 'copy':
-      return insert(document, pointer(operation.path), structuredClone(read(document, pointer(operation.from), operation)), operation);
+      return insert(
+        document,
+        pointer(operation.path),
+        structuredClone(read(document, pointer(operation.from), operation)),
+        operation,
+      );
     case 'test':
       if (!isDeepStrictEqual(read(document, pointer(operation.path), operation), operation.value)) {
         throw patchNotApplicable(`testing value ${operation.path} failed: test failed`);
@@ -73,7 +81,9 @@ function applyOperation(document: unknown, operation: Operation): unknown {
 }
 
 function missing(operation: Operation): never {
-  throw patchNotApplicable(`${operation.op} operation does not apply: doc is missing path: "${operation.path}"`);
+  throw patchNotApplicable(
+    `${operation.op} operation does not apply: doc is missing path: "${operation.path}"`,
+  );
 }
 
 function read(document: unknown, tokens: string[], operation: Operation): unknown {
@@ -93,7 +103,13 @@ function arrayIndex(token: string, max: number, operation: Operation): number {
   return index;
 }
 
-function insert(document: unknown, tokens: string[], value: unknown, operation: Operation, replacing = false): unknown {
+function insert(
+  document: unknown,
+  tokens: string[],
+  value: unknown,
+  operation: Operation,
+  replacing = false,
+): unknown {
   if (tokens.length === 0) return value;
   const parent = read(document, tokens.slice(0, -1), operation);
   const last = tokens[tokens.length - 1] ?? '';
@@ -108,7 +124,11 @@ function insert(document: unknown, tokens: string[], value: unknown, operation: 
   return document;
 }
 
-function remove(document: unknown, tokens: string[], operation: Operation): { document: unknown; value: unknown } {
+function remove(
+  document: unknown,
+  tokens: string[],
+  operation: Operation,
+): { document: unknown; value: unknown } {
   if (tokens.length === 0) return { document: undefined, value: document };
   const parent = read(document, tokens.slice(0, -1), operation);
   const last = tokens[tokens.length - 1] ?? '';

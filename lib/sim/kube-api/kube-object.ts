@@ -41,7 +41,8 @@ export const isPlainObject = (value: unknown): value is Record<string, unknown> 
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `apiVersion` for a group and version: `v1` for the core group, `group/version` otherwise. */
-export const groupVersion = (group: string, version: string): string => (group ? `${group}/${version}` : version);
+export const groupVersion = (group: string, version: string): string =>
+  group ? `${group}/${version}` : version;
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.lastIndexOf('/');
@@ -51,4 +52,5 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
 }
 
 /** RFC 3339 at second precision, as `metav1.Time` serialises. */
-export const kubeTimestamp = (date: Date = new Date()): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const kubeTimestamp = (date: Date = new Date()): string =>
+  date.toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -17,7 +17,10 @@ export function renderKubeconfig(input: KubeconfigInput): string {
     clusters: [
       {
         name,
-        cluster: { server: input.server, 'certificate-authority-data': Buffer.from(input.caPem).toString('base64') },
+        cluster: {
+          server: input.server,
+          'certificate-authority-data': Buffer.from(input.caPem).toString('base64'),
+        },
       },
     ],
     users: [{ name, user: { token: input.token } }],

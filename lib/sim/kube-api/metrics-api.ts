@@ -19,7 +19,15 @@ const DEFAULT_WINDOW_SECONDS = 30;
 export const METRICS_DISCOVERY: ExtraGroup = {
   name: METRICS_GROUP,
   version: METRICS_VERSION,
-  resources: [{ name: 'deployments', singularName: '', namespaced: true, kind: 'TrafficMetrics', verbs: ['get', 'list'] }],
+  resources: [
+    {
+      name: 'deployments',
+      singularName: '',
+      namespaced: true,
+      kind: 'TrafficMetrics',
+      verbs: ['get', 'list'],
+    },
+  ],
 };
 
 /** `metrics.smi-spec.io/v1alpha1` for Deployments: one workload, its edges, or all in a namespace. */
@@ -36,9 +44,20 @@ export class MetricsApi {
   }
 
   /** `segments` follow `/apis/metrics.smi-spec.io/v1alpha1`. */
-  async handle(method: string, segments: string[], query: URLSearchParams, selfLink: string, res: ServerResponse): Promise<void> {
+  async handle(
+    method: string,
+    segments: string[],
+    query: URLSearchParams,
+    selfLink: string,
+    res: ServerResponse,
+  ): Promise<void> {
     const [namespacesWord, namespace, resource, name, edges, ...rest] = segments;
-    if (namespacesWord !== 'namespaces' || namespace === undefined || resource !== 'deployments' || rest.length > 0) {
+    if (
+      namespacesWord !== 'namespaces' ||
+      namespace === undefined ||
+      resource !== 'deployments' ||
+      rest.length > 0
+    ) {
       throw resourceNotServed(METRICS_GROUP);
     }
     if (edges !== undefined && edges !== 'edges') throw resourceNotServed(METRICS_GROUP);
@@ -49,7 +68,8 @@ export class MetricsApi {
       for (const deployment of this.deploymentsIn(namespace)) {
         const ref = { kind: 'Deployment' as const, namespace, name: deployment };
         const sample = await this.provider({ ...ref, windowSeconds });
-        if (sample !== null) items.push(trafficMetrics(this.shape, ref, windowSeconds, sample, `${selfLink}/${deployment}`));
+        if (sample !== null)
+          items.push(trafficMetrics(this.shape, ref, windowSeconds, sample, `${selfLink}/${deployment}`));
       }
       sendJson(res, 200, trafficMetricsList({ kind: 'Deployment', namespace }, selfLink, items));
       return;
@@ -59,7 +79,11 @@ export class MetricsApi {
     const sample = await this.provider(traffic);
     if (sample === null) {
       // smi-metrics answers an empty Prometheus result with a bare 500, not a Kubernetes Status.
-      sendText(res, 500, `no metrics found for deployment ${namespace}/${name} in the last ${query.get('window') ?? '30s'}\n`);
+      sendText(
+        res,
+        500,
+        `no metrics found for deployment ${namespace}/${name} in the last ${query.get('window') ?? '30s'}\n`,
+      );
       return;
     }
     const item = trafficMetrics(this.shape, ref, windowSeconds, sample, selfLink);
@@ -70,6 +94,7 @@ export class MetricsApi {
 function parseWindow(text: string | null): number {
   if (text === null || text === '') return DEFAULT_WINDOW_SECONDS;
   const seconds = parseGoDuration(text);
-  if (seconds === null || seconds <= 0) throw badRequest(`invalid window "${text}": must be a duration like 30s or 1m`);
+  if (seconds === null || seconds <= 0)
+    throw badRequest(`invalid window "${text}": must be a duration like 30s or 1m`);
   return seconds;
 }

@@ -23,6 +23,7 @@ export type ResolvedKubeApiDoubleOptions = z.output<typeof KubeApiDoubleOptionsS
 
 export function parseKubeApiDoubleOptions(options: KubeApiDoubleOptions = {}): ResolvedKubeApiDoubleOptions {
   const parsed = KubeApiDoubleOptionsSchema.safeParse(options);
-  if (!parsed.success) throw new Error(`invalid Kubernetes API double options: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new Error(`invalid Kubernetes API double options: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }

@@ -16,7 +16,9 @@ export const APPLY_PATCH = 'application/apply-patch+yaml';
 
 /** Patch types a resource accepts: custom resources have no strategic merge (no Go struct tags to drive it). */
 export const acceptedPatchTypes = (def: PatchTarget): string[] =>
-  def.custom ? [JSON_PATCH, MERGE_PATCH, APPLY_PATCH] : [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH];
+  def.custom
+    ? [JSON_PATCH, MERGE_PATCH, APPLY_PATCH]
+    : [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH];
 
 export const mediaTypeOf = (contentType: string | undefined): string =>
   (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -33,7 +35,12 @@ export function checkPatchType(def: PatchTarget, contentType: string | undefined
  * `current` with the patch applied. Server-side apply is approximated by a merge patch of the applied
  * configuration (no field ownership is tracked).
  */
-export function applyPatch(def: PatchTarget, mediaType: string, current: KubeObject | undefined, raw: Buffer): unknown {
+export function applyPatch(
+  def: PatchTarget,
+  mediaType: string,
+  current: KubeObject | undefined,
+  raw: Buffer,
+): unknown {
   const text = raw.toString('utf8');
   switch (mediaType) {
     case JSON_PATCH:

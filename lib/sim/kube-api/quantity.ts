@@ -11,8 +11,20 @@ export interface Quantity {
 export const QUANTITY_FORMAT_MESSAGE =
   "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
-const QUANTITY = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
-const DECIMAL_SUFFIX: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const QUANTITY =
+  /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+const DECIMAL_SUFFIX: Record<string, number> = {
+  n: -9,
+  u: -6,
+  m: -3,
+  '': 0,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
+  P: 15,
+  E: 18,
+};
 const BINARY_SUFFIX: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
 
 /** Parses a quantity given as a string or a JSON number; null when it is not one. */
@@ -24,7 +36,7 @@ export function parseQuantity(input: string | number): Quantity | null {
   const [, sign = '', number = '', suffix = ''] = match;
   const [whole = '', fraction = ''] = number.split('.');
   let mantissa = BigInt(`${whole}${fraction}` || '0');
-  let exponent = -fraction.length;
+  let exponent = fraction.length === 0 ? 0 : -fraction.length;
   if (suffix in BINARY_SUFFIX) {
     mantissa *= 1024n ** BigInt(BINARY_SUFFIX[suffix] ?? 0);
   } else if (suffix in DECIMAL_SUFFIX) {
@@ -56,7 +68,18 @@ export function toProportionalIntegers(quantities: Quantity[]): number[] {
   return quantities.map((q) => Number(q.mantissa * 10n ** BigInt(q.exponent + scale)));
 }
 
-const SUFFIX_BY_EXPONENT: Record<number, string> = { [-9]: 'n', [-6]: 'u', [-3]: 'm', 0: '', 3: 'k', 6: 'M', 9: 'G', 12: 'T', 15: 'P', 18: 'E' };
+const SUFFIX_BY_EXPONENT: Record<number, string> = {
+  [-9]: 'n',
+  [-6]: 'u',
+  [-3]: 'm',
+  0: '',
+  3: 'k',
+  6: 'M',
+  9: 'G',
+  12: 'T',
+  15: 'P',
+  18: 'E',
+};
 
 /**
  * The canonical DecimalSI text of `value` rounded to `10^-fractionDigits` (3 = milli, as smi-metrics uses):

@@ -5,6 +5,7 @@ import type { Faults } from './faults.js';
 import { readBody, sendJson, sendStatus, sendText } from './http-exchange.js';
 import { parseLabelSelector } from './label-selector.js';
 import { METRICS_DISCOVERY, type MetricsApi } from './metrics-api.js';
+import { openApiGroupVersion, openApiRoot } from './openapi-v3.js';
 import type { RecordedRequest } from './request-log.js';
 import type { ResourceCatalog } from './resource-catalog.js';
 import type { ResourceDefinition } from './resource-definition.js';
@@ -17,8 +18,8 @@ import {
   internalError,
   methodNotAllowed,
   resourceNotServed,
-  serviceUnavailable,
   StatusError,
+  serviceUnavailable,
   unauthorized,
 } from './status.js';
 import { parseIncludeObject, requestedTableVersion, tableContentType, toTable } from './table.js';
@@ -37,8 +38,19 @@ export interface RouterParts {
   serverAddress: () => string;
 }
 
+const VERB_BY_METHOD: Record<string, string> = {
+  GET: 'get',
+  POST: 'create',
+  PUT: 'update',
+  PATCH: 'patch',
+  DELETE: 'delete',
+};
+
 /** Resources whose writes `conflictsOnNextWrites` turns into 409s: the ones a traffic router writes. */
-const CONFLICT_FAULT_RESOURCES = new Set(['split.smi-spec.io/trafficsplits', 'gateway.networking.k8s.io/httproutes']);
+const CONFLICT_FAULT_RESOURCES = new Set([
+  'split.smi-spec.io/trafficsplits',
+  'gateway.networking.k8s.io/httproutes',
+]);
 
 interface ResourceTarget {
   def: ResourceDefinition;
@@ -46,13 +58,17 @@ interface ResourceTarget {
   namespace: string | undefined;
   name: string | undefined;
   subresource: string | undefined;
-  /** Raw (still percent-encoded) path after `/proxy`, for the service proxy. */
+  /** Decoded path after `/proxy` (an escaped `%2F` is a slash there too, as in the API server). */
   proxyPath: string;
   tail: string[];
 }
 
 /** Answers one HTTP request the way the Kubernetes API server would. */
-export async function routeRequest(parts: RouterParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function routeRequest(
+  parts: RouterParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://kubernetes.default.svc');
   const record: RecordedRequest = {
     method: req.method ?? 'GET',
@@ -87,9 +103,16 @@ export async function routeRequest(parts: RouterParts, req: IncomingMessage, res
   }
 }
 
-async function dispatch(parts: RouterParts, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const rawSegments = url.pathname.split('/').filter((s) => s !== '');
-  const segments = rawSegments.map((s) => decodeURIComponent(s));
+async function dispatch(
+  parts: RouterParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const segments = url.pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodePathSegment);
   const method = req.method ?? 'GET';
   const [root, second, third, ...rest] = segments;
   const readOnly = (): void => {
@@ -109,7 +132,7 @@ async function dispatch(parts: RouterParts, req: IncomingMessage, res: ServerRes
     }
     if (second !== 'v1') throw resourceNotServed();
     const tail = third === undefined ? [] : [third, ...rest];
-    return groupVersion(parts, req, res, url, '', 'v1', tail, rawSegments.slice(2));
+    return groupVersion(parts, req, res, url, '', 'v1', tail);
   }
   if (root === 'apis') {
     if (second === undefined) {
@@ -125,9 +148,17 @@ async function dispatch(parts: RouterParts, req: IncomingMessage, res: ServerRes
     if (second === METRICS_GROUP && third === METRICS_VERSION && rest.length > 0) {
       return parts.metrics.handle(method, rest, url.searchParams, url.pathname, res);
     }
-    return groupVersion(parts, req, res, url, second, third, rest, rawSegments.slice(3));
+    return groupVersion(parts, req, res, url, second, third, rest);
   }
-  // `/openapi/v2` and `/openapi/v3` included: kubectl works without them.
+  if (root === 'openapi' && second === 'v3') {
+    readOnly();
+    if (third === undefined) return sendJson(res, 200, openApiRoot(parts.catalog));
+    const [group, version] = third === 'api' ? ['', rest[0]] : [rest[0], rest[1]];
+    const doc = version === undefined ? null : openApiGroupVersion(parts.catalog, group ?? '', version);
+    if (doc === null) throw resourceNotServed();
+    return sendJson(res, 200, doc);
+  }
+  // `/openapi/v2` included: kubectl uses v3 when it has it.
   throw resourceNotServed();
 }
 
@@ -139,7 +170,6 @@ async function groupVersion(
   group: string,
   version: string,
   segments: string[],
-  rawSegments: string[],
 ): Promise<void> {
   if (segments.length === 0) {
     if (req.method !== 'GET') throw methodNotAllowed();
@@ -148,14 +178,25 @@ async function groupVersion(
     return sendJson(res, 200, doc);
   }
   if (!parts.catalog.servesVersion(group, version)) throw resourceNotServed(group);
-  const target = resolveTarget(parts.catalog, group, version, segments, rawSegments);
-  if (target.subresource === 'proxy' && group === '' && target.def.plural === 'services' && target.name !== undefined) {
+  const target = resolveTarget(parts.catalog, group, version, segments);
+  if (
+    target.subresource === 'proxy' &&
+    group === '' &&
+    target.def.plural === 'services' &&
+    target.name !== undefined
+  ) {
     const body = await readBody(req);
     const { authorization: _credentials, ...headers } = req.headers;
     return parts.proxy.handle(
       target.namespace ?? '',
       target.name,
-      { method: req.method ?? 'GET', path: target.proxyPath, query: url.searchParams, headers, body: body.toString('utf8') },
+      {
+        method: req.method ?? 'GET',
+        path: target.proxyPath,
+        query: url.searchParams,
+        headers,
+        body: body.toString('utf8'),
+      },
       res,
     );
   }
@@ -168,11 +209,12 @@ function resolveTarget(
   group: string,
   version: string,
   segments: string[],
-  rawSegments: string[],
 ): ResourceTarget {
   const [first, second, third] = segments;
   const namespacedPlural =
-    first === 'namespaces' && third !== undefined && catalog.byPlural(group, version, third)?.namespaced === true;
+    first === 'namespaces' &&
+    third !== undefined &&
+    catalog.byPlural(group, version, third)?.namespaced === true;
   const offset = namespacedPlural ? 2 : 0;
   const plural = segments[offset] ?? '';
   const def = catalog.byPlural(group, version, plural);
@@ -181,7 +223,7 @@ function resolveTarget(
   const name = segments[offset + 1];
   if (def.namespaced && namespace === undefined && name !== undefined) throw resourceNotServed(group);
   const subresource = segments[offset + 2];
-  const proxyPath = subresource === 'proxy' ? `/${rawSegments.slice(offset + 3).join('/')}` : '';
+  const proxyPath = subresource === 'proxy' ? `/${segments.slice(offset + 3).join('/')}` : '';
   return { def, version, namespace, name, subresource, proxyPath, tail: segments.slice(offset + 3) };
 }
 
@@ -196,18 +238,44 @@ async function resourceVerb(
   const namespace = target.namespace ?? '';
   const method = req.method ?? 'GET';
   const query = url.searchParams;
-  const options: WriteOptions = query.get('dryRun') === 'All' ? { dryRun: true } : {};
+  const warnings: string[] = [];
+  const options: WriteOptions = {
+    ...(query.get('dryRun') === 'All' ? { dryRun: true } : {}),
+    fieldValidation: parseFieldValidation(query.get('fieldValidation')),
+    // Warnings arrive before the answer is written, so they can still become headers.
+    warn: (message) => {
+      warnings.push(`299 - ${JSON.stringify(message)}`);
+      res.setHeader('Warning', warnings);
+    },
+  };
   if (query.get('watch') === 'true' || query.get('watch') === '1') throw methodNotAllowed();
   const tableVersion = requestedTableVersion(req.headers.accept);
   const answer = (code: number, objects: unknown, single: boolean): void => {
     if (tableVersion !== null && !subresource) {
-      const items = (single ? [objects] : (objects as { items: unknown[] }).items) as Parameters<typeof toTable>[1];
-      const resourceVersion = single ? undefined : (objects as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
-      const table = toTable(def, items, { version: tableVersion, includeObject: parseIncludeObject(query.get('includeObject')), resourceVersion });
-      return sendJson(res, code, table, tableContentType(tableVersion));
+      const items = (single ? [objects] : (objects as { items: unknown[] }).items) as Parameters<
+        typeof toTable
+      >[1];
+      const resourceVersion = single
+        ? undefined
+        : (objects as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+      const table = toTable(def, items, {
+        version: tableVersion,
+        includeObject: parseIncludeObject(query.get('includeObject')),
+        resourceVersion,
+      });
+      sendJson(res, code, table, tableContentType(tableVersion));
+      return;
     }
     sendJson(res, code, objects);
   };
+
+  const verb = VERB_BY_METHOD[method];
+  if (
+    subresource === undefined &&
+    (verb === undefined || !def.verbs.includes(name === undefined && verb === 'get' ? 'list' : verb))
+  ) {
+    throw methodNotAllowed();
+  }
 
   if (name === undefined) {
     if (method === 'GET') {
@@ -237,11 +305,23 @@ async function resourceVerb(
       case 'GET':
         return answer(200, parts.operations.get(def, version, namespace, name), true);
       case 'PUT':
-        return answer(200, parts.operations.update(def, version, namespace, name, await readJson(req), options), true);
+        return answer(
+          200,
+          parts.operations.update(def, version, namespace, name, await readJson(req), options),
+          true,
+        );
       case 'PATCH':
         return answer(
           200,
-          parts.operations.patch(def, version, namespace, name, req.headers['content-type'], await readBody(req), options),
+          parts.operations.patch(
+            def,
+            version,
+            namespace,
+            name,
+            req.headers['content-type'],
+            await readBody(req),
+            options,
+          ),
           true,
         );
       case 'DELETE':
@@ -257,12 +337,24 @@ async function resourceVerb(
       case 'GET':
         return sendJson(res, 200, parts.operations.get(def, version, namespace, name));
       case 'PUT':
-        return sendJson(res, 200, parts.operations.update(def, version, namespace, name, await readJson(req), statusOptions));
+        return sendJson(
+          res,
+          200,
+          parts.operations.update(def, version, namespace, name, await readJson(req), statusOptions),
+        );
       case 'PATCH':
         return sendJson(
           res,
           200,
-          parts.operations.patch(def, version, namespace, name, req.headers['content-type'], await readBody(req), statusOptions),
+          parts.operations.patch(
+            def,
+            version,
+            namespace,
+            name,
+            req.headers['content-type'],
+            await readBody(req),
+            statusOptions,
+          ),
         );
       default:
         throw methodNotAllowed();
@@ -273,12 +365,24 @@ async function resourceVerb(
       case 'GET':
         return sendJson(res, 200, parts.scale.get(def, version, namespace, name));
       case 'PUT':
-        return sendJson(res, 200, parts.scale.update(def, version, namespace, name, await readJson(req), options));
+        return sendJson(
+          res,
+          200,
+          parts.scale.update(def, version, namespace, name, await readJson(req), options),
+        );
       case 'PATCH':
         return sendJson(
           res,
           200,
-          parts.scale.patch(def, version, namespace, name, req.headers['content-type'], await readBody(req), options),
+          parts.scale.patch(
+            def,
+            version,
+            namespace,
+            name,
+            req.headers['content-type'],
+            await readBody(req),
+            options,
+          ),
         );
       default:
         throw methodNotAllowed();
@@ -294,4 +398,20 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch (error) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(error as Error).message}`);
   }
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`malformed escape in path segment "${segment}"`);
+  }
+}
+
+function parseFieldValidation(value: string | null): WriteOptions['fieldValidation'] {
+  if (value === null || value === '') return 'Warn';
+  if (value === 'Strict' || value === 'Warn' || value === 'Ignore') return value;
+  throw badRequest(
+    `fieldValidation: Unsupported value: "${value}": supported values: "Ignore", "Strict", "Warn"`,
+  );
 }

@@ -55,6 +55,7 @@ export interface ResourceDefinition {
   table: TablePrinter;
 }
 
-export const resourceKey = (def: Pick<ResourceDefinition, 'group' | 'plural'>): string => `${def.group}/${def.plural}`;
+export const resourceKey = (def: Pick<ResourceDefinition, 'group' | 'plural'>): string =>
+  `${def.group}/${def.plural}`;
 
 export const READ_WRITE_VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update'];

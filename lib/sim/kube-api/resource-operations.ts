@@ -2,9 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { FieldValidationError, validateWith } from './field-validation.js';
-import { groupVersion, isPlainObject, type KubeObject, kubeTimestamp, ObjectMetaSchema } from './kube-object.js';
-import type { ObjectStore } from './object-store.js';
+import {
+  groupVersion,
+  isPlainObject,
+  type KubeObject,
+  kubeTimestamp,
+  ObjectMetaSchema,
+} from './kube-object.js';
 import { generatedName, nameCauses } from './object-names.js';
+import type { ObjectStore } from './object-store.js';
 import { APPLY_PATCH, applyPatch, checkPatchType } from './patch-body.js';
 import type { ResourceCatalog } from './resource-catalog.js';
 import { type ResourceDefinition, resourceKey } from './resource-definition.js';
@@ -17,12 +23,17 @@ import {
   invalid as statusInvalid,
   success,
 } from './status.js';
+import { prunedFields } from './unknown-fields.js';
 import type { WriteHooks } from './write-hooks.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
   /** `'status'` for writes through the `/status` subresource. */
   subresource?: 'status';
+  /** What to do about fields the schema does not know: refuse (`Strict`), or drop them and `warn` (default). */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** Receives warnings for the response's `Warning` headers. */
+  warn?: (message: string) => void;
 }
 
 interface InternalWriteOptions extends WriteOptions {
@@ -32,7 +43,15 @@ interface InternalWriteOptions extends WriteOptions {
   keepStatus?: boolean;
 }
 
-const SYSTEM_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'selfLink', 'managedFields', 'deletionTimestamp'];
+const SYSTEM_METADATA = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'selfLink',
+  'managedFields',
+  'deletionTimestamp',
+];
 
 /** The API server's verbs over the store: validation, conversion, preconditions and system metadata. */
 export class ResourceOperations {
@@ -86,7 +105,13 @@ export class ResourceOperations {
     };
   }
 
-  create(def: ResourceDefinition, version: string, namespace: string, body: unknown, options: WriteOptions = {}): KubeObject {
+  create(
+    def: ResourceDefinition,
+    version: string,
+    namespace: string,
+    body: unknown,
+    options: WriteOptions = {},
+  ): KubeObject {
     return this.createObject(def, version, namespace, body, options);
   }
 
@@ -118,7 +143,13 @@ export class ResourceOperations {
     const object = { ...patched, apiVersion: groupVersion(def.group, version), kind: def.kind } as KubeObject;
     if (current === undefined) {
       const metadata = isPlainObject(object.metadata) ? object.metadata : {};
-      return this.createObject(def, version, namespace, { ...object, metadata: { ...metadata, name } }, options);
+      return this.createObject(
+        def,
+        version,
+        namespace,
+        { ...object, metadata: { ...metadata, name } },
+        options,
+      );
     }
     return this.updateObject(def, version, namespace, name, object, { ...options, unconditional: true });
   }
@@ -141,7 +172,10 @@ export class ResourceOperations {
     if (existing === undefined || name === undefined) {
       return this.createObject(def, version, namespace, object, { keepStatus: def.custom });
     }
-    return this.updateObject(def, version, namespace, name, object, { unconditional: true, keepStatus: def.custom });
+    return this.updateObject(def, version, namespace, name, object, {
+      unconditional: true,
+      keepStatus: def.custom,
+    });
   }
 
   private createObject(
@@ -156,13 +190,17 @@ export class ResourceOperations {
       if (object.metadata.generateName) object.metadata.name = generatedName(object.metadata.generateName);
       else {
         throw statusInvalid({ group: def.group, kind: def.kind, name: '' }, [
-          { reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' },
+          {
+            reason: 'FieldValueRequired',
+            message: 'Required value: name or generateName is required',
+            field: 'metadata.name',
+          },
         ]);
       }
     }
     const name = object.metadata.name;
     if (this.store.get(resourceKey(def), namespace, name) !== undefined) throw alreadyExists(def, name);
-    const decoded = this.decode(def, version, object, undefined);
+    const decoded = this.decode(def, version, object, undefined, options);
     if (def.statusSubresource && !options.keepStatus) delete decoded.status;
     decoded.metadata = {
       ...withoutSystemMetadata(decoded.metadata),
@@ -184,7 +222,9 @@ export class ResourceOperations {
   ): KubeObject {
     const object = this.normalise(def, version, namespace, body);
     if (object.metadata.name !== undefined && object.metadata.name !== name) {
-      throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
     object.metadata.name = name;
     const previous = this.store.get(resourceKey(def), namespace, name);
@@ -194,7 +234,11 @@ export class ResourceOperations {
       if (sentVersion !== previous.metadata.resourceVersion) throw conflict(def, name);
     } else if (def.custom && !options.unconditional) {
       throw statusInvalid({ group: def.group, kind: def.kind, name }, [
-        { reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' },
+        {
+          reason: 'FieldValueInvalid',
+          message: 'Invalid value: 0x0: must be specified for an update',
+          field: 'metadata.resourceVersion',
+        },
       ]);
     }
     let next: KubeObject;
@@ -202,14 +246,20 @@ export class ResourceOperations {
       // Through /status only the status changes; the rest of the object stays as stored.
       next = { ...previous, status: object.status };
     } else {
-      next = this.decode(def, version, object, previous);
+      next = this.decode(def, version, object, previous, options);
       if (def.statusSubresource && !options.keepStatus) {
         if (previous.status === undefined) delete next.status;
         else next.status = previous.status;
       }
       const causes = def.validateUpdate?.(next, previous) ?? [];
       if (causes.length > 0) throw statusInvalid({ group: def.group, kind: def.kind, name }, causes);
-      const specChanged = !isDeepStrictEqual(next.spec, previous.spec);
+      // Compared as the writer's version shows it: a write through v1alpha2 of a split stored with quantity
+      // weights ("90") changes nothing the writer can see, so it keeps the stored form and the generation.
+      const specChanged = !isDeepStrictEqual(
+        def.encode(next, version).spec,
+        def.encode(previous, version).spec,
+      );
+      if (!specChanged) next.spec = previous.spec;
       next.metadata = {
         ...withoutSystemMetadata(next.metadata),
         uid: previous.metadata.uid,
@@ -227,9 +277,18 @@ export class ResourceOperations {
     previous: KubeObject | undefined,
     options: InternalWriteOptions,
   ): KubeObject {
-    const next = this.hooks.reduce((o, hook) => hook.beforeStore(def, o, previous, options.subresource), candidate);
+    const next = this.hooks.reduce(
+      (o, hook) => hook.beforeStore(def, o, previous, options.subresource),
+      candidate,
+    );
     if (options.dryRun) {
-      return def.encode({ ...next, metadata: { ...next.metadata, resourceVersion: previous?.metadata.resourceVersion ?? '' } }, version);
+      return def.encode(
+        {
+          ...next,
+          metadata: { ...next.metadata, resourceVersion: previous?.metadata.resourceVersion ?? '' },
+        },
+        version,
+      );
     }
     const stored = this.store.put(resourceKey(def), next);
     for (const hook of this.hooks) hook.afterStore(def, stored);
@@ -246,13 +305,20 @@ export class ResourceOperations {
       );
     }
     if (body.kind !== undefined && body.kind !== def.kind) {
-      throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${def.kind})`);
+      throw badRequest(
+        `the kind in the data (${String(body.kind)}) does not match the expected kind (${def.kind})`,
+      );
     }
-    const name = isPlainObject(body.metadata) && typeof body.metadata.name === 'string' ? body.metadata.name : '';
-    const { metadata } = this.validated(def, name, () => validateWith(ObjectMetaEnvelope, { metadata: body.metadata ?? {} }));
+    const name =
+      isPlainObject(body.metadata) && typeof body.metadata.name === 'string' ? body.metadata.name : '';
+    const { metadata } = this.validated(def, name, () =>
+      validateWith(ObjectMetaEnvelope, { metadata: body.metadata ?? {} }),
+    );
     if (def.namespaced) {
       if (metadata.namespace !== undefined && metadata.namespace !== '' && metadata.namespace !== namespace) {
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       }
       metadata.namespace = namespace;
     } else {
@@ -260,27 +326,47 @@ export class ResourceOperations {
     }
     if (metadata.name) {
       const causes = nameCauses(metadata.name, def.plural === 'namespaces' ? 'label' : 'subdomain');
-      if (causes.length > 0) throw statusInvalid({ group: def.group, kind: def.kind, name: metadata.name }, causes);
+      if (causes.length > 0)
+        throw statusInvalid({ group: def.group, kind: def.kind, name: metadata.name }, causes);
     }
     return { ...structuredClone(body), apiVersion: expectedApiVersion, kind: def.kind, metadata };
   }
 
-  private decode(def: ResourceDefinition, version: string, object: KubeObject, previous: KubeObject | undefined): KubeObject {
-    return this.validated(def, object.metadata.name ?? '', () => def.decode(object, version, previous));
+  private decode(
+    def: ResourceDefinition,
+    version: string,
+    object: KubeObject,
+    previous: KubeObject | undefined,
+    options: WriteOptions,
+  ): KubeObject {
+    const decoded = this.validated(def, object.metadata.name ?? '', () =>
+      def.decode(object, version, previous),
+    );
+    const { apiVersion: _a, kind: _k, metadata: _m, status: _s, ...sent } = object;
+    const { apiVersion: _a2, kind: _k2, metadata: _m2, status: _s2, ...kept } = def.encode(decoded, version);
+    const unknown = prunedFields(sent, kept, '').sort();
+    if (unknown.length > 0 && options.fieldValidation === 'Strict') {
+      throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+    }
+    if (options.fieldValidation !== 'Ignore')
+      for (const field of unknown) options.warn?.(`unknown field "${field}"`);
+    return decoded;
   }
 
   private validated<T>(def: ResourceDefinition, name: string, run: () => T): T {
     try {
       return run();
     } catch (error) {
-      if (error instanceof FieldValidationError) throw statusInvalid({ group: def.group, kind: def.kind, name }, error.causes);
+      if (error instanceof FieldValidationError)
+        throw statusInvalid({ group: def.group, kind: def.kind, name }, error.causes);
       throw error;
     }
   }
 
   private ensureNamespace(namespace: string, options: InternalWriteOptions): void {
     const def = this.catalog.byPlural('', 'v1', 'namespaces');
-    if (def === undefined || options.dryRun || this.store.get(resourceKey(def), '', namespace) !== undefined) return;
+    if (def === undefined || options.dryRun || this.store.get(resourceKey(def), '', namespace) !== undefined)
+      return;
     this.createObject(def, 'v1', '', { metadata: { name: namespace } }, {});
   }
 }

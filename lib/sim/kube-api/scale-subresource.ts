@@ -8,7 +8,9 @@ import type { DeploymentSpec } from './resources/deployment-schema.js';
 import { badRequest, invalid } from './status.js';
 
 const ScaleSchema = z.object({
-  metadata: z.looseObject({ name: z.string().optional(), resourceVersion: z.string().optional() }).default({}),
+  metadata: z
+    .looseObject({ name: z.string().optional(), resourceVersion: z.string().optional() })
+    .default({}),
   spec: z.looseObject({ replicas: z.number().int().min(0).default(0) }).default({ replicas: 0 }),
 });
 
@@ -22,25 +24,40 @@ export class ScaleSubresource {
     return toScale(this.operations.get(def, version, namespace, name));
   }
 
-  update(def: ResourceDefinition, version: string, namespace: string, name: string, body: unknown, options: WriteOptions = {}): KubeObject {
+  update(
+    def: ResourceDefinition,
+    version: string,
+    namespace: string,
+    name: string,
+    body: unknown,
+    options: WriteOptions = {},
+  ): KubeObject {
     if (!isPlainObject(body)) throw badRequest('the body of the request must be a JSON object');
     if (body.kind !== undefined && body.kind !== 'Scale') {
-      throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (Scale)`);
+      throw badRequest(
+        `the kind in the data (${String(body.kind)}) does not match the expected kind (Scale)`,
+      );
     }
     let scale: z.infer<typeof ScaleSchema>;
     try {
       scale = validateWith(ScaleSchema, body, 'builtin');
     } catch (error) {
-      if (error instanceof FieldValidationError) throw invalid({ group: 'autoscaling', kind: 'Scale', name }, error.causes);
+      if (error instanceof FieldValidationError)
+        throw invalid({ group: 'autoscaling', kind: 'Scale', name }, error.causes);
       throw error;
     }
     if (scale.metadata.name !== undefined && scale.metadata.name !== name) {
-      throw badRequest(`the name of the object (${scale.metadata.name}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${scale.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
     const current = this.operations.get(def, version, namespace, name);
     const next: KubeObject = {
       ...current,
-      metadata: { ...current.metadata, resourceVersion: scale.metadata.resourceVersion ?? current.metadata.resourceVersion },
+      metadata: {
+        ...current.metadata,
+        resourceVersion: scale.metadata.resourceVersion ?? current.metadata.resourceVersion,
+      },
       spec: { ...(current.spec as DeploymentSpec), replicas: scale.spec.replicas },
     };
     return toScale(this.operations.update(def, version, namespace, name, next, options));

@@ -40,7 +40,8 @@ export interface GroupResource {
   plural: string;
 }
 
-export const qualifiedResource = (r: GroupResource): string => (r.group ? `${r.plural}.${r.group}` : r.plural);
+export const qualifiedResource = (r: GroupResource): string =>
+  r.group ? `${r.plural}.${r.group}` : r.plural;
 
 function failure(code: number, reason: string, message: string, details: StatusDetails = {}): StatusError {
   return new StatusError({
@@ -128,7 +129,8 @@ export const unsupportedMediaType = (contentType: string, accepted: string[]): S
 export const requestEntityTooLarge = (limitBytes: number): StatusError =>
   failure(413, 'RequestEntityTooLarge', `the request body exceeds the limit of ${limitBytes} bytes`);
 
-export const serviceUnavailable = (message: string): StatusError => failure(503, 'ServiceUnavailable', message);
+export const serviceUnavailable = (message: string): StatusError =>
+  failure(503, 'ServiceUnavailable', message);
 
 export const internalError = (message: string): StatusError =>
   failure(500, 'InternalError', `Internal error occurred: ${message}`, {

@@ -61,7 +61,13 @@ function mergeMap(
   return result;
 }
 
-function mergeList(original: unknown[], patch: unknown[], itemPath: string, mergeKey: string, mergeKeys: MergeKeys): unknown[] {
+function mergeList(
+  original: unknown[],
+  patch: unknown[],
+  itemPath: string,
+  mergeKey: string,
+  mergeKeys: MergeKeys,
+): unknown[] {
   if (patch.some((item) => isPlainObject(item) && item.$patch === 'replace')) {
     return patch.filter((item) => !(isPlainObject(item) && item.$patch === 'replace'));
   }
@@ -72,7 +78,8 @@ function mergeList(original: unknown[], patch: unknown[], itemPath: string, merg
       continue;
     }
     const key = item[mergeKey];
-    if (key === undefined) throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
+    if (key === undefined)
+      throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
     const index = result.findIndex((existing) => isPlainObject(existing) && existing[mergeKey] === key);
     if (item.$patch === 'delete') {
       if (index >= 0) result.splice(index, 1);
@@ -89,6 +96,8 @@ function mergeList(original: unknown[], patch: unknown[], itemPath: string, merg
 
 function withoutDirectives(map: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(map).filter(([key]) => key !== '$patch' && !DIRECTIVE_PREFIXES.some((p) => key.startsWith(p))),
+    Object.entries(map).filter(
+      ([key]) => key !== '$patch' && !DIRECTIVE_PREFIXES.some((p) => key.startsWith(p)),
+    ),
   );
 }

@@ -26,12 +26,15 @@ export function requestedTableVersion(accept: string | undefined): TableVersion 
   return null;
 }
 
-export const tableContentType = (version: TableVersion): string => `application/json;as=Table;v=${version};g=meta.k8s.io`;
+export const tableContentType = (version: TableVersion): string =>
+  `application/json;as=Table;v=${version};g=meta.k8s.io`;
 
 export function parseIncludeObject(value: string | null): IncludeObject {
   if (value === null || value === '' || value === 'Metadata') return 'Metadata';
   if (value === 'None' || value === 'Object') return value;
-  throw badRequest(`includeObject: Unsupported value: "${value}": supported values: "Metadata", "None", "Object"`);
+  throw badRequest(
+    `includeObject: Unsupported value: "${value}": supported values: "Metadata", "None", "Object"`,
+  );
 }
 
 /** A `meta.k8s.io` Table of `objects` (already encoded in the requested version). */
@@ -60,6 +63,12 @@ function rowObject(object: KubeObject, include: IncludeObject, version: TableVer
     case 'Object':
       return { object };
     case 'Metadata':
-      return { object: { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: object.metadata } };
+      return {
+        object: {
+          kind: 'PartialObjectMetadata',
+          apiVersion: `meta.k8s.io/${version}`,
+          metadata: object.metadata,
+        },
+      };
   }
 }

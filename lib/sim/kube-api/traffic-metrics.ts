@@ -54,7 +54,10 @@ export function trafficMetrics(
     window: formatGoDuration(windowSeconds),
     resource,
     // All inbound traffic, whoever sent it.
-    edge: shape === 'spec' ? { direction: 'from', side: 'server', resource: {} } : { direction: 'from', resource: null },
+    edge:
+      shape === 'spec'
+        ? { direction: 'from', side: 'server', resource: {} }
+        : { direction: 'from', resource: null },
     metrics: metricValues(shape, sample),
   };
 }
@@ -64,7 +67,13 @@ export function trafficMetricsList(
   selfLink: string,
   items: Record<string, unknown>[],
 ): Record<string, unknown> {
-  return { kind: 'TrafficMetricsList', apiVersion: METRICS_API_VERSION, metadata: { selfLink }, resource, items };
+  return {
+    kind: 'TrafficMetricsList',
+    apiVersion: METRICS_API_VERSION,
+    metadata: { selfLink },
+    resource,
+    items,
+  };
 }
 
 function metricValues(shape: MetricsShape, sample: TrafficSample): Record<string, string>[] {

@@ -1,8 +1,8 @@
 import { webcrypto } from 'node:crypto';
-import * as x509 from './x509.js';
-import type { X509Crypto, X509Key, X509KeyPair } from './x509-types.js';
 import { KEY_ALGORITHM, SIGNING_ALGORITHM } from './key-algorithm.js';
 import { randomSerialNumber } from './serial-number.js';
+import * as x509 from './x509.js';
+import type { X509Crypto, X509Key, X509KeyPair } from './x509-types.js';
 
 /** A throwaway root CA that lives as long as the process that made it. */
 export interface CertificateAuthority {
@@ -14,8 +14,13 @@ export interface CertificateAuthority {
 const crypto = webcrypto as unknown as X509Crypto;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export async function createCertificateAuthority(commonName = 'aviary-sim-ca'): Promise<CertificateAuthority> {
-  const keys = (await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+export async function createCertificateAuthority(
+  commonName = 'aviary-sim-ca',
+): Promise<CertificateAuthority> {
+  const keys = (await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
   const now = Date.now();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned(
     {

@@ -1,10 +1,10 @@
 import { webcrypto } from 'node:crypto';
-import * as x509 from './x509.js';
-import type { X509Crypto, X509Key } from './x509-types.js';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { KEY_ALGORITHM, SIGNING_ALGORITHM } from './key-algorithm.js';
 import { privateKeyPem } from './private-key-pem.js';
 import { randomSerialNumber } from './serial-number.js';
+import * as x509 from './x509.js';
+import type { X509Crypto, X509Key } from './x509-types.js';
 
 export interface ServerCertificateRequest {
   commonName?: string;
@@ -30,7 +30,10 @@ export async function issueServerCertificate(
   if (ipAddresses.length + dnsNames.length === 0) {
     throw new Error('a server certificate needs at least one IP address or DNS name');
   }
-  const keys = (await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
   const now = Date.now();
   const certificate = await x509.X509CertificateGenerator.create(
     {
@@ -44,7 +47,10 @@ export async function issueServerCertificate(
       signingKey: ca.keys.privateKey as unknown as X509Key,
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+          true,
+        ),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
         new x509.SubjectAlternativeNameExtension([
           ...ipAddresses.map((value) => ({ type: 'ip' as const, value })),

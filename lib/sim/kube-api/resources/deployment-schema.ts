@@ -34,7 +34,10 @@ export const DeploymentSpecSchema = z.looseObject({
     .looseObject({
       type: z.enum(['RollingUpdate', 'Recreate']).default('RollingUpdate'),
       rollingUpdate: z
-        .looseObject({ maxUnavailable: z.union([z.number(), z.string()]), maxSurge: z.union([z.number(), z.string()]) })
+        .looseObject({
+          maxUnavailable: z.union([z.number(), z.string()]),
+          maxSurge: z.union([z.number(), z.string()]),
+        })
         .optional(),
     })
     .default({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } }),

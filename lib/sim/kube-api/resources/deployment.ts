@@ -56,14 +56,28 @@ export function deploymentDefinition(): ResourceDefinition {
       const selector = (next.spec as DeploymentSpec).selector;
       const before = (previous.spec as DeploymentSpec).selector;
       if (isDeepStrictEqual(selector, before)) return [];
-      return [{ reason: 'FieldValueInvalid', message: `Invalid value: ${renderValue(selector)}: field is immutable`, field: 'spec.selector' }];
+      return [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${renderValue(selector)}: field is immutable`,
+          field: 'spec.selector',
+        },
+      ];
     },
     table: {
       columns: [
         NAME_COLUMN,
         column('Ready', 'Number of the pod with ready state'),
-        column('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', { type: 'integer' }),
-        column('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', { type: 'integer' }),
+        column(
+          'Up-to-date',
+          'Total number of non-terminated pods targeted by this deployment that have the desired template spec.',
+          { type: 'integer' },
+        ),
+        column(
+          'Available',
+          'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.',
+          { type: 'integer' },
+        ),
         column('Image', 'Images referenced by each container in the template.'),
         AGE_COLUMN,
       ],
@@ -89,24 +103,17 @@ function selectorCauses(spec: DeploymentSpec): StatusCause[] {
   const expressions = spec.selector.matchExpressions ?? [];
   if (Object.keys(matchLabels).length === 0 && expressions.length === 0) {
     return [
-      { reason: 'FieldValueInvalid', message: `Invalid value: ${renderValue(spec.selector)}: empty selector is invalid for deployment`, field: 'spec.selector' },
+      {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${renderValue(spec.selector)}: empty selector is invalid for deployment`,
+        field: 'spec.selector',
+      },
     ];
   }
   const labels = spec.template.metadata.labels ?? {};
   const matches =
     Object.entries(matchLabels).every(([k, v]) => labels[k] === v) &&
-    expressions.every((e) => {
-      switch (e.operator) {
-        case 'In':
-          return k8sIn(labels[e.key], e.values);
-        case 'NotIn':
-          return !k8sIn(labels[e.key], e.values);
-        case 'Exists':
-          return e.key in labels;
-        case 'DoesNotExist':
-          return !(e.key in labels);
-      }
-    });
+    expressions.every((e) => expressionHolds(e, labels));
   if (matches) return [];
   return [
     {
@@ -117,4 +124,20 @@ function selectorCauses(spec: DeploymentSpec): StatusCause[] {
   ];
 }
 
-const k8sIn = (value: string | undefined, values: string[] = []): boolean => value !== undefined && values.includes(value);
+const k8sIn = (value: string | undefined, values: string[] = []): boolean =>
+  value !== undefined && values.includes(value);
+
+type Expression = NonNullable<DeploymentSpec['selector']['matchExpressions']>[number];
+
+function expressionHolds(e: Expression, labels: Record<string, string>): boolean {
+  switch (e.operator) {
+    case 'In':
+      return k8sIn(labels[e.key], e.values);
+    case 'NotIn':
+      return !k8sIn(labels[e.key], e.values);
+    case 'Exists':
+      return e.key in labels;
+    case 'DoesNotExist':
+      return !(e.key in labels);
+  }
+}

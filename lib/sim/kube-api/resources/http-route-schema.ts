@@ -10,7 +10,10 @@ const BackendRef = z
     namespace: z.string().min(1).max(63).optional(),
     port: PortNumber.optional(),
     weight: z.number().int().min(0).max(1_000_000).default(1),
-    filters: z.array(z.looseObject({ type: z.string() })).max(16).optional(),
+    filters: z
+      .array(z.looseObject({ type: z.string() }))
+      .max(16)
+      .optional(),
   })
   .superRefine((ref, ctx) => {
     // The Gateway API CRD's CEL rule: a Service backend must name its port.
@@ -31,7 +34,10 @@ const ParentRef = z.looseObject({
 const Rule = z.looseObject({
   name: z.string().optional(),
   matches: z.array(z.looseObject({})).max(64).optional(),
-  filters: z.array(z.looseObject({ type: z.string() })).max(16).optional(),
+  filters: z
+    .array(z.looseObject({ type: z.string() }))
+    .max(16)
+    .optional(),
   backendRefs: z.array(BackendRef).max(16).optional(),
 });
 

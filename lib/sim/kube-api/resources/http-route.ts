@@ -2,7 +2,7 @@ import { validateWith } from '../field-validation.js';
 import { groupVersion, type KubeObject } from '../kube-object.js';
 import { READ_WRITE_VERBS, type ResourceDefinition } from '../resource-definition.js';
 import { AGE_COLUMN, ageCell, column, NAME_COLUMN, nameCell } from '../table-columns.js';
-import { type HttpRouteSpec, HttpRouteSchema, type HttpRouteVersion } from './http-route-schema.js';
+import { HttpRouteSchema, type HttpRouteSpec, type HttpRouteVersion } from './http-route-schema.js';
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 

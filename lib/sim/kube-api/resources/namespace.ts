@@ -17,7 +17,8 @@ export function namespaceDefinition(): ResourceDefinition {
     storageVersion: 'v1',
     verbs: ['create', 'get', 'list', 'watch'],
     custom: false,
-    statusSubresource: true,
+    // The API server itself sets `status.phase`; clients cannot write it.
+    statusSubresource: false,
     scaleSubresource: false,
     decode: (object) => ({
       apiVersion: 'v1',

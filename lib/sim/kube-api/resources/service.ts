@@ -50,8 +50,11 @@ export function serviceDefinition(): ResourceDefinition {
     mergeKeys: { 'spec.ports': 'port', 'metadata.ownerReferences': 'uid' },
     decode(object, _version, previous) {
       const { spec } = validateWith(ServiceSchema, object, 'builtin');
-      const previousIp = isPlainObject(previous?.spec) ? (previous.spec.clusterIP as string | undefined) : undefined;
-      const clusterIP = spec.type === 'ExternalName' ? undefined : (spec.clusterIP ?? previousIp ?? nextClusterIp());
+      const previousIp = isPlainObject(previous?.spec)
+        ? (previous.spec.clusterIP as string | undefined)
+        : undefined;
+      const clusterIP =
+        spec.type === 'ExternalName' ? undefined : (spec.clusterIP ?? previousIp ?? nextClusterIp());
       const ports = spec.ports?.map((p) => ({ ...p, targetPort: p.targetPort ?? p.port }));
       return {
         apiVersion: 'v1',
@@ -78,7 +81,14 @@ export function serviceDefinition(): ResourceDefinition {
       cells: (object: KubeObject, nowMs: number) => {
         const spec = object.spec as ServiceSpec;
         const ports = (spec.ports ?? []).map((p) => `${p.port}/${p.protocol}`).join(',');
-        return [nameCell(object), spec.type, spec.clusterIP ?? 'None', '<none>', ports || '<none>', ageCell(object, nowMs)];
+        return [
+          nameCell(object),
+          spec.type,
+          spec.clusterIP ?? 'None',
+          '<none>',
+          ports || '<none>',
+          ageCell(object, nowMs),
+        ];
       },
     },
   };

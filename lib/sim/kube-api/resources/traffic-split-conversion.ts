@@ -22,7 +22,10 @@ export function specToStorage(object: unknown, version: TrafficSplitVersion): St
   switch (version) {
     case 'v1alpha1': {
       const { spec } = validateWith(V1alpha1, object);
-      return { service: spec.service, backends: spec.backends.map((b) => ({ service: b.service, weight: b.weight as number | string })) };
+      return {
+        service: spec.service,
+        backends: spec.backends.map((b) => ({ service: b.service, weight: b.weight as number | string })),
+      };
     }
     case 'v1alpha2':
       return validateWith(V1alpha2, object).spec;
@@ -38,11 +41,16 @@ export function specToStorage(object: unknown, version: TrafficSplitVersion): St
  * The stored spec as `version` shows it. v1alpha2 and later have integer weights: quantities that are
  * not whole numbers are scaled together by a power of 1000, keeping the split's ratios.
  */
-export function specFromStorage(stored: StoredTrafficSplitSpec, version: TrafficSplitVersion): Record<string, unknown> {
+export function specFromStorage(
+  stored: StoredTrafficSplitSpec,
+  version: TrafficSplitVersion,
+): Record<string, unknown> {
   if (version === 'v1alpha1') {
     return { service: stored.service, backends: stored.backends.map((b) => ({ ...b })) };
   }
-  const weights = toProportionalIntegers(stored.backends.map((b) => parseQuantity(b.weight) ?? { mantissa: 0n, exponent: 0 }));
+  const weights = toProportionalIntegers(
+    stored.backends.map((b) => parseQuantity(b.weight) ?? { mantissa: 0n, exponent: 0 }),
+  );
   const backends = stored.backends.map((b, i) => ({ service: b.service, weight: weights[i] ?? 0 }));
   if (version === 'v1alpha2' || stored.matches === undefined) return { service: stored.service, backends };
   return { service: stored.service, backends, matches: structuredClone(stored.matches) };

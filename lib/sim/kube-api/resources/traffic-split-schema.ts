@@ -4,19 +4,32 @@ import { parseQuantity, QUANTITY_FORMAT_MESSAGE } from '../quantity.js';
 /** v1alpha1 weights are quantities: int-or-string like `90`, `"90"` or `"500m"`, never negative. */
 const QuantityWeight = z.unknown().superRefine((weight, ctx) => {
   if (weight === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'Required value', params: { reason: 'FieldValueRequired', verbatim: true } });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'Required value',
+      params: { reason: 'FieldValueRequired', verbatim: true },
+    });
     return;
   }
   if (typeof weight !== 'string' && typeof weight !== 'number') {
-    ctx.addIssue({ code: 'custom', message: 'must be of type int-or-string', params: { reason: 'FieldValueTypeInvalid' } });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be of type int-or-string',
+      params: { reason: 'FieldValueTypeInvalid' },
+    });
     return;
   }
   const quantity = parseQuantity(weight);
   if (quantity === null) ctx.addIssue({ code: 'custom', message: QUANTITY_FORMAT_MESSAGE });
-  else if (quantity.mantissa < 0n) ctx.addIssue({ code: 'custom', message: 'must be greater than or equal to 0' });
+  else if (quantity.mantissa < 0n)
+    ctx.addIssue({ code: 'custom', message: 'must be greater than or equal to 0' });
 });
 
-const Match = z.looseObject({ kind: z.string().min(1), name: z.string().min(1), apiGroup: z.string().optional() });
+const Match = z.looseObject({
+  kind: z.string().min(1),
+  name: z.string().min(1),
+  apiGroup: z.string().optional(),
+});
 
 export const TrafficSplitV1alpha1SpecSchema = z.object({
   service: z.string().min(1),

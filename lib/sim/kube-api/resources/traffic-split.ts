@@ -27,11 +27,21 @@ export function trafficSplitDefinition(servedVersions: TrafficSplitVersion[]): R
     decode(object, version) {
       const spec = specToStorage(object, version as TrafficSplitVersion);
       // Fields outside the schema are pruned, as for any structural CRD.
-      return { apiVersion: groupVersion(TRAFFIC_SPLIT_GROUP, STORAGE_VERSION), kind: 'TrafficSplit', metadata: object.metadata, spec };
+      return {
+        apiVersion: groupVersion(TRAFFIC_SPLIT_GROUP, STORAGE_VERSION),
+        kind: 'TrafficSplit',
+        metadata: object.metadata,
+        spec,
+      };
     },
     encode(stored, version) {
       const spec = specFromStorage(stored.spec as StoredTrafficSplitSpec, version as TrafficSplitVersion);
-      return { apiVersion: groupVersion(TRAFFIC_SPLIT_GROUP, version), kind: 'TrafficSplit', metadata: stored.metadata, spec };
+      return {
+        apiVersion: groupVersion(TRAFFIC_SPLIT_GROUP, version),
+        kind: 'TrafficSplit',
+        metadata: stored.metadata,
+        spec,
+      };
     },
     table: {
       columns: [

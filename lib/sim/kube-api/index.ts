@@ -1,0 +1,10 @@
+export type { DeploymentBehaviour } from './deployment-controller.js';
+export type { FaultSettings } from './faults.js';
+export { type KubeApiDouble, startKubeApiDouble } from './kube-api-double.js';
+export type { KubeObject } from './kube-object.js';
+export { renderKubeconfig } from './kubeconfig.js';
+export type { KubeApiDoubleOptions } from './options.js';
+export type { RecordedRequest } from './request-log.js';
+export type { ProxyHandler, ProxyRequest, ProxyResponse } from './service-proxy.js';
+export type { KubeStatus, StatusCause } from './status.js';
+export type { MetricsProvider, MetricsShape, TrafficQuery, TrafficSample } from './traffic-metrics.js';
