@@ -6,8 +6,8 @@ import { EksConnector, type EksConnectorOptions } from './eks-connector.js';
 import { KubeconfigConnector, type KubeconfigConnectorOptions } from './kubeconfig-connector.js';
 
 export interface CreateClusterConnectorOptions {
-  /** The embedded cluster of `npm start` and the tests: hands out the Kubernetes API double's KubeConfig. */
-  simulated?: () => KubeConfig;
+  /** The embedded clusters of `npm start` and the tests: hands out a Kubernetes API double's KubeConfig by name. */
+  simulated?: (name: string) => KubeConfig;
   eks?: EksConnectorOptions;
   kubeconfig?: KubeconfigConnectorOptions;
 }
@@ -25,7 +25,7 @@ export function createClusterConnector(options: CreateClusterConnectorOptions = 
               `cluster "${name}" is "simulated", which exists only under \`npm start\` and the tests; use kind "kubeconfig" or "eks" here`,
             );
           }
-          return options.simulated();
+          return options.simulated(name);
         case 'kubeconfig':
           kubeconfig ??= new KubeconfigConnector(options.kubeconfig);
           return kubeconfig.kubeConfig(name, cluster);

@@ -19,8 +19,12 @@ export interface MeshTrafficOptions {
 
 const HEALTHY_ERROR_RATE = 0.001;
 const LATENCY = { p50: 40, p99: 180 };
+const SLOW_LATENCY = { p50: 160, p99: 2_400 };
 
-/** An image whose tag ends in `-faulty` serves errors; a side without ready pods fails every request. */
+/**
+ * An image whose tag ends in `-faulty` serves errors, one ending in `-slow` answers late; a side without ready
+ * pods fails every request.
+ */
 export function sideConditions(
   side: { image: string | null; readyReplicas: number },
   options: MeshTrafficOptions,
@@ -28,9 +32,10 @@ export function sideConditions(
   const latencyMs = options.latencyMs ?? LATENCY;
   if (side.readyReplicas === 0) return { errorRate: 1, latencyMs };
   const faulty = side.image !== null && /-faulty$/.test(side.image);
+  const slow = side.image !== null && /-slow$/.test(side.image);
   return {
     errorRate: faulty ? options.faultyErrorRate : (options.healthyErrorRate ?? HEALTHY_ERROR_RATE),
-    latencyMs,
+    latencyMs: slow ? SLOW_LATENCY : latencyMs,
   };
 }
 

@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { makeDeployWebhookHandler } from '../../functions/deploy-webhook.js';
+import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
+import { makeRolloutsApiHandler } from '../../functions/rollouts-api.js';
+import { makeSlackWebhookHandler } from '../../functions/slack-webhook.js';
+import { makeTickHandler } from '../../functions/tick.js';
+import type { App, Secrets } from '../app/app.js';
+import { createApp } from '../app/create-app.js';
+import { createClusterConnector } from '../cluster/create-connector.js';
+import { resolveTarget } from '../config/load-config.js';
+import type { TickSummary } from '../engine/engine.js';
+import type { EngineLog } from '../engine/engine-deps.js';
+import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
+import type { Notifier } from '../notify/notifier.js';
+import { createSlackNotifier } from '../notify/slack-notifier.js';
+import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
+import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
+import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { type HttpGateway, startHttpGateway } from './http-gateway.js';
+import { writeKubeconfigFile } from './kubeconfig-file.js';
+
+export interface EmbeddedStackOptions {
+  config: AviaryConfig;
+  /** Defaults to fresh random secrets: the stack signs its own demo requests. */
+  secrets?: Secrets;
+  /** Port of the local API (the Lambda functions behind an HTTP API); 0 picks a free one. */
+  port?: number;
+  /** Where to write a kubeconfig for the simulated clusters (for kubectl); not written when omitted. */
+  kubeconfigPath?: string;
+  /** An already running DynamoDB Local to reuse (tests share one per file); started and stopped here otherwise. */
+  dynamo?: DynamoDbLocal;
+  tableName?: string;
+  /** The engine's and the signature checks' clock; tests drive it by hand. */
+  clock?: () => number;
+  /** Seed of the traffic simulator. */
+  seed?: number;
+  log?: EngineLog;
+  /** Log level of the functions' Powertools logger (`SILENT` in tests). */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Slack: the Web API double by default; `false` for no Slack at all. */
+  slack?: boolean;
+}
+
+/** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
+export interface EmbeddedStack {
+  app: App;
+  /** Base URL of the local HTTP API: `POST /webhooks/{deploy,github,slack}`, `GET /rollouts[/{id}]`. */
+  url: string;
+  secrets: Secrets;
+  tableName: string;
+  dynamo: DynamoDbLocal;
+  clusters: Map<string, SimulatedCluster>;
+  slack: SlackApiDouble | null;
+  /** Runs the scheduled function once, with an EventBridge scheduled event, as the `rate(1 minute)` rule would. */
+  tick(): Promise<TickSummary>;
+  target(name: string): ResolvedTarget;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts DynamoDB Local (or reuses one), the rollouts table, a simulated cluster per `kind: simulated` cluster,
+ * the Slack Web API double, and the Lambda handlers behind a local HTTP API. Clusters of other kinds are reached
+ * for real (kubeconfig or EKS). Whatever started is stopped again if a later part fails.
+ */
+export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
+  const { config } = options;
+  const secrets = options.secrets ?? randomSecrets();
+  const clock = options.clock ?? Date.now;
+  const cleanups: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    cleanups.length = 0;
+  };
+  try {
+    const dynamo = options.dynamo ?? (await startDynamoDbLocal());
+    if (!options.dynamo) cleanups.push(() => dynamo.stop());
+    const tableName = options.tableName ?? `aviary-local-${randomBytes(4).toString('hex')}`;
+    await dynamo.createTable(tableName);
+
+    const clusters = new Map<string, SimulatedCluster>();
+    let seed = options.seed ?? 1;
+    for (const [name, cluster] of Object.entries(config.clusters)) {
+      if (cluster.kind !== 'simulated') continue;
+      const targets = Object.keys(config.targets)
+        .map((t) => resolveTarget(config, t))
+        .filter((t): t is ResolvedTarget => t !== null && t.cluster === name);
+      const simulated = await startSimulatedCluster({ name, cluster, targets, seed: seed++ });
+      cleanups.push(() => simulated.close());
+      clusters.set(name, simulated);
+    }
+    if (options.kubeconfigPath && clusters.size > 0) {
+      writeKubeconfigFile(
+        options.kubeconfigPath,
+        [...clusters.values()].map((c) => ({
+          name: c.name,
+          server: c.api.url,
+          caPem: c.api.caPem,
+          token: c.api.token,
+        })),
+      );
+    }
+
+    let slack: SlackApiDouble | null = null;
+    let notifier: Notifier = { publish: async () => null };
+    if (options.slack !== false && secrets.slackBotToken) {
+      slack = await startSlackApiDouble({ token: secrets.slackBotToken });
+      const double = slack;
+      cleanups.push(() => double.close());
+      notifier = createSlackNotifier({ token: secrets.slackBotToken, apiUrl: slack.apiUrl });
+    }
+
+    const app = createApp({
+      config,
+      secrets,
+      store: new DynamoDbRolloutStore({ client: dynamo.doc, tableName }),
+      connector: createClusterConnector({
+        simulated: (name) => {
+          const cluster = clusters.get(name);
+          if (!cluster) throw new Error(`simulated cluster "${name}" is not running`);
+          return cluster.kubeConfig();
+        },
+      }),
+      notifier,
+      clock,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    const getApp = async (): Promise<App> => app;
+    const logger = new Logger({ serviceName: 'aviary-local', logLevel: options.logLevel ?? 'WARN' });
+    const api = makeRolloutsApiHandler(getApp, logger);
+    const gateway: HttpGateway = await startHttpGateway({
+      ...(options.port === undefined ? {} : { port: options.port }),
+      routes: [
+        { method: 'POST', path: '/webhooks/deploy', handler: makeDeployWebhookHandler(getApp, logger) },
+        { method: 'POST', path: '/webhooks/github', handler: makeGithubWebhookHandler(getApp, logger) },
+        { method: 'POST', path: '/webhooks/slack', handler: makeSlackWebhookHandler(getApp, logger) },
+        { method: 'GET', path: '/rollouts', handler: api },
+        { method: 'GET', path: '/rollouts/{id}', handler: api },
+      ],
+    });
+    cleanups.push(() => gateway.close());
+    const tickHandler = makeTickHandler(getApp, logger);
+
+    return {
+      app,
+      url: gateway.url,
+      secrets,
+      tableName,
+      dynamo,
+      clusters,
+      slack,
+      tick: () => tickHandler(scheduledEvent(clock()), lambdaContext('aviary-tick')),
+      target: (name) => {
+        const target = resolveTarget(config, name);
+        if (!target) throw new Error(`unknown target "${name}"`);
+        return target;
+      },
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function randomSecrets(): Secrets {
+  const secret = (): string => randomBytes(24).toString('base64url');
+  return {
+    deploySecret: secret(),
+    slackSigningSecret: secret(),
+    slackBotToken: `xoxb-local-${secret()}`,
+    githubWebhookSecret: secret(),
+  };
+}
+
+function scheduledEvent(nowMs: number) {
+  return {
+    version: '0',
+    id: randomBytes(16).toString('hex'),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'local',
+    resources: ['arn:aws:events:local:000000000000:rule/aviary-tick'],
+    detail: {},
+  };
+}
+
+function lambdaContext(functionName: string): Context {
+  const deadline = Date.now() + 60_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomBytes(16).toString('hex'),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}

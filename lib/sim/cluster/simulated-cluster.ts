@@ -1,0 +1,156 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { deploymentView, parseDeployment } from '../../cluster/deployment-view.js';
+import type { ClusterConfig, ResolvedTarget } from '../../model/config.js';
+import type { Weights, WorkloadWindow } from '../../model/observation.js';
+import { parseHttpRoute, routeWeights } from '../../router/httproute-rules.js';
+import { parseTrafficSplit, splitWeights } from '../../router/trafficsplit-backends.js';
+import { type KubeApiDouble, startKubeApiDouble, type TrafficSample } from '../kube-api/index.js';
+import { createPrometheusHandler } from '../prometheus-double.js';
+import { createRandom, type Random } from '../random.js';
+import { type MeshTrafficOptions, sampleDeploymentWindow, type TargetTraffic } from './mesh-traffic.js';
+import { targetObjects } from './target-objects.js';
+
+export type SimulatedClusterConfig = Extract<ClusterConfig, { kind: 'simulated' }>;
+
+export interface SimulatedClusterOptions {
+  name: string;
+  cluster: SimulatedClusterConfig;
+  /** The targets that live on this cluster; each is seeded with its services, Deployments and route. */
+  targets: ResolvedTarget[];
+  /** Seed of the traffic simulator, so a run can be replayed. */
+  seed?: number;
+  /** Fixed API token (tests); random otherwise. */
+  token?: string;
+}
+
+/** One simulated cluster: the Kubernetes API double seeded with the targets, and mesh traffic behind its metrics. */
+export interface SimulatedCluster {
+  readonly name: string;
+  readonly api: KubeApiDouble;
+  kubeConfig(): KubeConfig;
+  /** The weights the cluster's router currently holds for a target (what the mesh routes by). */
+  weightsOf(target: ResolvedTarget): Weights;
+  /** What the simulated mesh's proxies would count for a workload over a window (null: no traffic). */
+  windowFor(target: ResolvedTarget, deployment: string, windowSeconds: number): WorkloadWindow | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the Kubernetes API double for one `kind: simulated` cluster and puts a Linkerd-like mesh behind it:
+ * requests to each target's apex service are split by the TrafficSplit/HTTPRoute weights as stored right now,
+ * each side succeeds or fails according to the image it runs (`-faulty` tags fail, `-slow` ones answer late),
+ * and both the SMI metrics API and a Prometheus behind the service proxy report those counts.
+ */
+export async function startSimulatedCluster(options: SimulatedClusterOptions): Promise<SimulatedCluster> {
+  const { cluster, targets } = options;
+  const api = await startKubeApiDouble({
+    metricsShape: cluster.metricsShape,
+    deploymentRolloutMs: Math.round(cluster.deploymentRolloutSeconds * 1000),
+    ...(options.token === undefined ? {} : { token: options.token }),
+  });
+  for (const target of targets) {
+    for (const object of targetObjects(target)) api.apply(object);
+  }
+  const rng: Random = createRandom(options.seed ?? 1);
+  const traffic: MeshTrafficOptions = {
+    requestsPerSecond: cluster.requestsPerSecond,
+    faultyErrorRate: cluster.faultyErrorRate,
+  };
+
+  const weightsOf = (target: ResolvedTarget): Weights => {
+    const name = target.router.name ?? target.service;
+    if (target.router.kind === 'httproute') {
+      const route = api.get('gateway.networking.k8s.io/v1', 'HTTPRoute', target.namespace, name);
+      const what = `HTTPRoute ${target.namespace}/${name}`;
+      return route ? routeWeights(parseHttpRoute(route, what), target, what) : { primary: 100, canary: 0 };
+    }
+    const split = api.get('split.smi-spec.io/v1alpha2', 'TrafficSplit', target.namespace, name);
+    const what = `TrafficSplit ${target.namespace}/${name}`;
+    return split ? splitWeights(parseTrafficSplit(split, what), target, what) : { primary: 100, canary: 0 };
+  };
+
+  const side = (target: ResolvedTarget, deployment: string): TargetTraffic['canary'] => {
+    const object = api.get('apps/v1', 'Deployment', target.namespace, deployment);
+    const view = deploymentView(deployment, object ? parseDeployment(object, deployment) : null);
+    return { image: view.image, readyReplicas: view.readyReplicas };
+  };
+
+  const windowFor = (target: ResolvedTarget, deployment: string, windowSeconds: number) =>
+    sampleDeploymentWindow(
+      target,
+      deployment,
+      windowSeconds,
+      {
+        canaryWeight: weightsOf(target).canary,
+        canary: side(target, target.canary.deployment),
+        primary: side(target, target.primary.deployment),
+      },
+      traffic,
+      rng,
+    );
+
+  const targetOf = (namespace: string, deployment: string): ResolvedTarget | undefined =>
+    targets.find(
+      (t) =>
+        t.namespace === namespace &&
+        (t.primary.deployment === deployment || t.canary.deployment === deployment),
+    );
+
+  api.setMetricsProvider(({ namespace, name, windowSeconds }) => {
+    const target = targetOf(namespace, name);
+    const window = target ? windowFor(target, name, windowSeconds) : null;
+    return window === null ? null : toTrafficSample(window);
+  });
+
+  for (const target of targets) {
+    if (target.metrics.kind !== 'prometheus' || target.metrics.serviceProxy === undefined) continue;
+    const { namespace, service, port } = target.metrics.serviceProxy;
+    api.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: service, namespace },
+      spec: {
+        selector: { app: service },
+        ports: [
+          { name: typeof port === 'string' ? port : 'http', port: typeof port === 'number' ? port : 9090 },
+        ],
+      },
+    });
+    const prometheus = createPrometheusHandler({
+      provider: ({ namespace: ns, deployment, windowSeconds }) => {
+        const owner = targetOf(ns, deployment);
+        return owner ? windowFor(owner, deployment, windowSeconds) : null;
+      },
+    });
+    api.setServiceProxy(namespace, service, port, (request) =>
+      prometheus.handle({ ...request, headers: request.headers }),
+    );
+  }
+
+  return {
+    name: options.name,
+    api,
+    kubeConfig: () => api.kubeConfig(options.name),
+    weightsOf,
+    windowFor,
+    close: () => api.close(),
+  };
+}
+
+const Z90_OVER_Z99 = 1.2815515655446004 / 2.3263478740408408;
+
+/** The SMI API also reports p90; the simulated latencies are log-normal, so it sits between p50 and p99 in log space. */
+function toTrafficSample(window: WorkloadWindow): TrafficSample | null {
+  if (window.successCount + window.failureCount === 0) return null;
+  const p50 = window.p50Ms ?? 0;
+  const p99 = window.p99Ms ?? p50;
+  const p90 =
+    p50 > 0 && p99 > 0 ? Math.exp(Math.log(p50) + Z90_OVER_Z99 * (Math.log(p99) - Math.log(p50))) : p50;
+  return {
+    successCount: window.successCount,
+    failureCount: window.failureCount,
+    p50Ms: p50,
+    p90Ms: p90,
+    p99Ms: p99,
+  };
+}

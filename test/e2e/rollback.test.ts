@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
+import { type EmbeddedStack, startEmbeddedStack } from '../../lib/local/embedded-stack.js';
+import type { LocalClient } from '../../lib/local/local-client.js';
+import { SEED_IMAGE } from '../../lib/sim/cluster/target-objects.js';
+import { clientFor, deploymentIn, e2eConfig, type FakeClock, fakeClock, tickUntil } from './stack.js';
+
+describe('a bad canary is rolled back, whatever router and metric source carry it', () => {
+  let dynamo: DynamoDbLocal;
+  let stack: EmbeddedStack;
+  let clock: FakeClock;
+  let client: LocalClient;
+
+  beforeAll(async () => {
+    dynamo = await startDynamoDbLocal();
+    clock = fakeClock();
+    stack = await startEmbeddedStack({
+      config: e2eConfig(),
+      dynamo,
+      clock: clock.now,
+      logLevel: 'SILENT',
+      seed: 11,
+    });
+    client = clientFor(stack, clock);
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.close();
+    await dynamo?.stop();
+  });
+
+  const cases = [
+    {
+      target: 'podinfo',
+      cluster: 'sim',
+      how: 'TrafficSplit + SMI metrics',
+      tag: '6.5.2-faulty',
+      rule: /error|success/i,
+    },
+    {
+      target: 'checkout',
+      cluster: 'edge',
+      how: 'HTTPRoute + Prometheus',
+      tag: '6.5.2-faulty',
+      rule: /error|success/i,
+    },
+    {
+      target: 'podinfo',
+      cluster: 'sim',
+      how: 'TrafficSplit + SMI metrics, slow canary',
+      tag: '6.5.3-slow',
+      rule: /latency|p99/i,
+    },
+  ];
+
+  for (const c of cases) {
+    it(`${c.target} (${c.how}): ${c.tag} → rolling_back → failed, primary untouched, canary at zero`, async () => {
+      const image = `ghcr.io/stefanprodan/podinfo:${c.tag}`;
+      const started = await client.deploy({ target: c.target, revision: `rev-${c.tag}`, image });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      const id = (started.body as { rollout: { id: string } }).rollout.id;
+
+      const { status, seen } = await tickUntil(stack, clock, client, id, [
+        'failed',
+        'succeeded',
+        'awaiting_approval',
+      ]);
+      expect(status.phase, seen.join(' → ')).toBe('failed');
+      expect(seen.some((s) => s.startsWith('rolling_back') || s.startsWith('failed'))).toBe(true);
+      const rollback = status.history.find((d) => d.action === 'rollback');
+      expect(rollback?.metrics?.canary).toBeTruthy();
+      expect(`${rollback?.rule} ${rollback?.reason}`).toMatch(c.rule);
+
+      const cluster = stack.clusters.get(c.cluster);
+      if (!cluster) throw new Error(`no cluster ${c.cluster}`);
+      const target = stack.target(c.target);
+      expect(cluster.weightsOf(target)).toEqual({ primary: 100, canary: 0 });
+      expect(deploymentIn(stack, c.cluster, target.primary.deployment).image).toBe(SEED_IMAGE);
+      expect(deploymentIn(stack, c.cluster, target.canary.deployment).replicas).toBe(0);
+    }, 120_000);
+  }
+});
