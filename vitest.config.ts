@@ -8,5 +8,7 @@ export default defineConfig({
     // DynamoDB Local (a JVM) and the Kubernetes API double are started per test file; two cores only.
     maxWorkers: 2,
     pool: 'forks',
+    // Lambda runs nodejs22.x; the SDK's warning about this machine's Node 20 is noise in test output.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

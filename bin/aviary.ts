@@ -3,6 +3,8 @@
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
   simulate: () => import('../lib/cli/simulate.js'),
   schema: () => import('../lib/cli/schema.js'),
+  deploy: () => import('../lib/cli/deploy.js'),
+  slack: () => import('../lib/cli/slack.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -21,6 +21,7 @@ import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpGateway, startHttpGateway } from './http-gateway.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
+import { localSecrets } from './local-secrets.js';
 
 export interface EmbeddedStackOptions {
   config: AviaryConfig;
@@ -67,7 +68,7 @@ export interface EmbeddedStack {
  */
 export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
   const { config } = options;
-  const secrets = options.secrets ?? randomSecrets();
+  const secrets = options.secrets ?? localSecrets({});
   const clock = options.clock ?? Date.now;
   const cleanups: (() => Promise<void>)[] = [];
   const closeAll = async (): Promise<void> => {
@@ -163,16 +164,6 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     await closeAll();
     throw error;
   }
-}
-
-function randomSecrets(): Secrets {
-  const secret = (): string => randomBytes(24).toString('base64url');
-  return {
-    deploySecret: secret(),
-    slackSigningSecret: secret(),
-    slackBotToken: `xoxb-local-${secret()}`,
-    githubWebhookSecret: secret(),
-  };
 }
 
 function scheduledEvent(nowMs: number) {

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// `npm start`: the whole product on this machine — real handlers, DynamoDB Local, a simulated cluster — and a demo.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { SECRET_ENV } from '../lib/app/secrets.js';
+import { ConfigError } from '../lib/config/config-errors.js';
+import { defaultConfigPath, loadConfig } from '../lib/config/load-config.js';
+import { runDemo } from '../lib/local/demo.js';
+import { startDynamoDbLocal } from '../lib/local/dynamodb-local.js';
+import { startEmbeddedStack } from '../lib/local/embedded-stack.js';
+import { withKubeContext } from '../lib/local/kube-context.js';
+import { createLocalClient } from '../lib/local/local-client.js';
+import { localSecrets } from '../lib/local/local-secrets.js';
+import { LOCAL_SESSION_FILE, writeLocalSession } from '../lib/local/local-session.js';
+import { startTickLoop } from '../lib/local/tick-loop.js';
+
+// Local runs use the developer's Node; Lambda runs nodejs22.x, which the SDK's warning is about.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const write = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const port = Number(process.env.PORT ?? 3000);
+const tickMs = Math.round(Number(process.env.AVIARY_TICK_SECONDS ?? 2) * 1000);
+const kubeconfigPath = path.join('.aviary', 'kubeconfig');
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = withKubeContext(loadConfig(), process.env.AVIARY_KUBE_CONTEXT);
+} catch (error: unknown) {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`PORT must be a port number, got "${process.env.PORT}"\n`);
+  process.exit(1);
+}
+if (!(tickMs > 0)) {
+  process.stderr.write(
+    `AVIARY_TICK_SECONDS must be a positive number, got "${process.env.AVIARY_TICK_SECONDS}"\n`,
+  );
+  process.exit(1);
+}
+
+write(
+  `Aviary — local stack from ${path.relative(process.cwd(), defaultConfigPath()) || defaultConfigPath()}`,
+);
+write('  starting DynamoDB Local (Java) …');
+const dynamo = await startDynamoDbLocal();
+const secrets = localSecrets(process.env);
+const stack = await startEmbeddedStack({
+  config,
+  secrets,
+  port,
+  dynamo,
+  tableName: 'aviary-local-rollouts',
+  kubeconfigPath,
+  logLevel: (process.env.AVIARY_LOG_LEVEL?.toUpperCase() as 'WARN') ?? 'WARN',
+  log: (level, message, data) => {
+    if (level === 'error' || level === 'warn')
+      write(`  [${level}] ${message} ${data ? JSON.stringify(data) : ''}`);
+  },
+}).catch(async (error: unknown) => {
+  await dynamo.stop();
+  throw error;
+});
+writeLocalSession({
+  url: stack.url,
+  pid: process.pid,
+  deploySecret: secrets.deploySecret,
+  slackSigningSecret: secrets.slackSigningSecret,
+  githubWebhookSecret: secrets.githubWebhookSecret,
+  kubeconfig: stack.clusters.size > 0 ? kubeconfigPath : null,
+});
+const loop = startTickLoop(
+  () => stack.tick(),
+  tickMs,
+  (error) => write(`  [tick] ${error instanceof Error ? error.message : String(error)}`),
+);
+
+let closing = false;
+const shutdown = async (code: number): Promise<void> => {
+  if (closing) return;
+  closing = true;
+  write('\nstopping …');
+  await loop.stop();
+  await stack.close();
+  await dynamo.stop();
+  rmSync(LOCAL_SESSION_FILE, { force: true });
+  process.exit(code);
+};
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+write(`  API          ${stack.url}  (POST /webhooks/{deploy,github,slack}, GET /rollouts[/{id}])`);
+write(`  DynamoDB     ${dynamo.endpoint}  table ${stack.tableName}`);
+for (const cluster of stack.clusters.values())
+  write(`  cluster      ${cluster.name}: simulated, ${cluster.api.url}`);
+if (stack.clusters.size > 0) write(`  kubeconfig   ${kubeconfigPath}`);
+if (stack.slack) write(`  Slack API    ${stack.slack.apiUrl} (local Web API double)`);
+write(`  tick         every ${tickMs / 1000} s (EventBridge rate(1 minute) on AWS)`);
+const secretsFromEnv = Object.values(SECRET_ENV).filter((name) => process.env[name]).length;
+write(
+  `  secrets      ${secretsFromEnv > 0 ? `${secretsFromEnv} from the environment, the rest` : 'all'} random for this run (CLI reads ${LOCAL_SESSION_FILE})`,
+);
+
+const client = createLocalClient({
+  url: stack.url,
+  deploySecret: secrets.deploySecret,
+  slackSigningSecret: secrets.slackSigningSecret,
+});
+const demoTarget = Object.keys(config.targets).find((name) => stack.clusters.has(stack.target(name).cluster));
+if (process.env.AVIARY_DEMO !== '0' && demoTarget) {
+  try {
+    const outcome = await runDemo({ stack, client, target: demoTarget, write });
+    write(
+      `\nDemo done: ${outcome.healthy.id} ${outcome.healthy.phase}, ${outcome.faulty.id} ${outcome.faulty.phase}.`,
+    );
+  } catch (error) {
+    write(`\nDemo stopped: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+if (process.env.AVIARY_EXIT_AFTER_DEMO === '1') await shutdown(0);
+
+const t = demoTarget ?? Object.keys(config.targets)[0] ?? 'podinfo';
+const approver = (demoTarget && stack.target(demoTarget).approvers[0]) || 'U0AVIARY01';
+write(`
+Aviary keeps serving at ${stack.url} — try, in another terminal:
+  kubectl --kubeconfig ${kubeconfigPath} get trafficsplits,deployments -n ${demoTarget ? stack.target(demoTarget).namespace : 'demo'}
+  curl -s ${stack.url}/rollouts
+  curl -s ${stack.url}/rollouts/${t}-1
+  npm run aviary -- deploy --target ${t} --revision 6.5.3 --image ghcr.io/stefanprodan/podinfo:6.5.3
+  npm run aviary -- slack --user ${approver} "approve ${t}"
+Ctrl-C stops everything.`);

@@ -1,0 +1,3 @@
+import { runDeploy } from './local-requests.js';
+
+export const run = runDeploy;

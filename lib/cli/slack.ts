@@ -1,0 +1,3 @@
+import { runSlack } from './local-requests.js';
+
+export const run = runSlack;
