@@ -50,3 +50,30 @@ export function acceptanceEvidence(
     p1,
   };
 }
+
+export interface Lean extends Acceptance {
+  /** The margin-sized SPRT's log-likelihood ratio is above 0: the data favour the regression. */
+  leans: boolean;
+}
+
+/**
+ * Whether the canary's whole-rollout failures favour a margin-sized regression over "as good as the primary":
+ * the promotion test's statistic (the same SPRT with scale 1) is above 0, i.e. its likelihood ratio is above 1.
+ *
+ * Such a canary is not given more traffic, even once its step's (larger) regression is ruled out. The reason is
+ * statistical, not only harm: the rollback test is paired (error-evidence.ts), and what one canary request tells
+ * it shrinks as the canary's weight grows, because the window's primary — the only reference a shared, moving
+ * error rate allows — serves a smaller share of the traffic. Per canary request, the conditional test's
+ * information is F·KL(π₁‖π₀), with F the failures per canary request on both sides, π₀ = w the canary's share
+ * of failures under the null and π₁ its share under the alternative: for 0.1% against 1% that is 87% of what a
+ * test knowing the primary’s rate gets at 5% weight, 77% at 10%, 61% at 20% and 23% at 60%. A suspected
+ * regression is therefore settled fastest, in canary requests and in failed requests, where it already is.
+ *
+ * This only decides whether to advance. Rollback is unchanged: a hold never adds to the rollback evidence, and
+ * the exact paired test stays a nonnegative martingale under a canary as good as the primary whatever weights the
+ * judge chose from earlier windows, so the false-rollback bound of Ville's inequality is untouched.
+ */
+export function leansTowardRegression(canary: Counts, primaryRate: number, margin: number): Lean {
+  const evidence = acceptanceEvidence(canary, primaryRate, margin, 1);
+  return { ...evidence, leans: evidence.logLikelihoodRatio > 0 };
+}

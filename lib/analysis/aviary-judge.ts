@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Explanation } from '../model/explanation.js';
 import type { Judge, JudgeInput, JudgeResult } from '../model/judge.js';
 import { type AviaryJudgeSchema, stepWeightsOf } from '../model/policy.js';
-import { acceptanceEvidence, exclusionScale } from './acceptance-evidence.js';
+import { acceptanceEvidence, exclusionScale, leansTowardRegression } from './acceptance-evidence.js';
 import { type AviaryJudgeState, clampLog, newTest, readAviaryState } from './aviary-judge-state.js';
 import { type ErrorEvidence, errorEvidence } from './error-evidence.js';
 import { checkGuardRails } from './guard-rails.js';
@@ -31,7 +31,10 @@ const ROLLBACK: Verdict = { verdict: 'fail', rollback: true };
  *   step's acceptance test is met.
  * - Passes a step once Wald's lower boundary rules out a regression of the step's size (acceptance-evidence.ts):
  *   a large one early, the margin itself at the last step — where promotion also needs the p99 test to accept
- *   if windows were big enough to measure p99.
+ *   if windows were big enough to measure p99. Before that, a canary whose failures favour a margin-sized
+ *   regression over none is held at its weight, where the paired rollback test learns more per canary request,
+ *   for at most half the progress deadline (`leansTowardRegression`). Holding and advancing never change the
+ *   rollback rule, so they cannot weaken its false-rollback bound.
  */
 export function createAviaryJudge(config: AviaryJudgeConfig): Judge {
   return (input) => judgeWindow(config, input);
@@ -208,14 +211,44 @@ function acceptance(ctx: Context): JudgeResult {
     );
   }
   if (!last) {
+    // Don't add traffic to a canary whose failures favour a margin-sized regression over none: the paired
+    // rollback test settles it in fewer canary requests at this weight than at the next (leansTowardRegression).
+    // Truncated after half the progress deadline at this step, so this hold alone never runs a healthy canary
+    // that was unlucky early into the core's deadline. At the last step the acceptance test above is this same
+    // test with a negative boundary, so there is nothing to add.
+    const lean = leansTowardRegression(state.canary, primaryRate, config.errorRateMargin);
+    const leanInputs = { ...inputs, marginLogLikelihoodRatio: lean.logLikelihoodRatio };
+    const margin = `+${pp(config.errorRateMargin)}`;
+    const ruledOut =
+      `${Math.round(state.canary.requests)} canary requests rule out a ${regression} error regression ` +
+      `(ln LR ${fmt(accept.logLikelihoodRatio)} ≤ ${fmt(lower)})`;
+    if (lean.leans && !halfDeadlineSpent(ctx)) {
+      return result(
+        ctx,
+        HOLD,
+        'sprt.hold.exposure',
+        `${ruledOut}, but their failures favour a ${margin} regression over none (ln LR ${fmt(lean.logLikelihoodRatio)} > 0); ` +
+          `holding at ${weight}%, where the paired test needs fewer canary requests to settle it, for at most half the progress deadline`,
+        {
+          statistic: {
+            name: `ln likelihood ratio, errors ${margin} vs as good as primary`,
+            value: lean.logLikelihoodRatio,
+          },
+          bound: { name: 'advance at ≤ 0', value: 0 },
+        },
+        leanInputs,
+      );
+    }
+    const truncated = lean.leans
+      ? `; their failures still favour a ${margin} regression (ln LR ${fmt(lean.logLikelihoodRatio)}), but that hold is truncated after half the progress deadline`
+      : '';
     return result(
       ctx,
       PASS,
       'sprt.accept.step',
-      `${Math.round(state.canary.requests)} canary requests rule out a ${regression} error regression ` +
-        `(ln LR ${fmt(accept.logLikelihoodRatio)} ≤ ${fmt(lower)}); next step`,
+      `${ruledOut}${truncated}; next step`,
       { statistic, bound },
-      inputs,
+      leanInputs,
     );
   }
   return promotion(ctx, accept.logLikelihoodRatio, { statistic, bound }, inputs);
@@ -229,7 +262,7 @@ function promotion(
   inputs: Record<string, number>,
 ): JudgeResult {
   const { config, input, state } = ctx;
-  const { policy, weight } = input;
+  const { weight } = input;
   const { lower } = waldBounds(config.falseRollbackRate, config.missRate);
   const llr = state.latencyLogLikelihoodRatio;
   const allInputs = { ...inputs, latencyLogLikelihoodRatio: state.latencyWindows > 0 ? llr : null };
@@ -263,8 +296,7 @@ function promotion(
   }
   // Few requests per window may never reach the boundary before the progress deadline: after half of it at the
   // last step the p99 test is truncated, and the sign of its evidence decides (Wald's truncated SPRT).
-  const truncated = state.stepWindows * policy.intervalSeconds >= policy.progressDeadlineSeconds / 2;
-  if (truncated && llr <= 0) {
+  if (halfDeadlineSpent(ctx) && llr <= 0) {
     return result(
       ctx,
       PASS,
@@ -317,6 +349,12 @@ function result(
       ...extra,
     },
   };
+}
+
+/** Half the progress deadline has passed at this step: holds that could wait longer are truncated. */
+function halfDeadlineSpent(ctx: Context): boolean {
+  const { policy } = ctx.input;
+  return ctx.state.stepWindows * policy.intervalSeconds >= policy.progressDeadlineSeconds / 2;
 }
 
 /** A new step starts its own rollback test (for regressions that begin late); the earlier tests carry on. */

@@ -14,6 +14,8 @@ export interface AdvanceResult {
   phase: Rollout['phase'];
   action: Decision['action'] | 'none';
   error?: string;
+  /** The cluster could not be read for this rollout (it held). */
+  clusterUnreachable?: boolean;
 }
 
 /**
@@ -89,7 +91,7 @@ export async function advanceRollout(
   }
   let actionError: string | undefined;
   try {
-    await runClusterActions(out.actions, router, workloads);
+    await runClusterActions(out.actions, router, workloads, signal);
   } catch (e) {
     actionError = e instanceof Error ? e.message : String(e);
     deps.log('warn', 'cluster action failed; the next tick converges again', {
@@ -103,5 +105,6 @@ export async function advanceRollout(
     phase: current.phase,
     action: out.decision?.action ?? 'none',
     ...(actionError ? { error: actionError } : error ? { error: error.message } : {}),
+    ...(error?.kind === 'unavailable' ? { clusterUnreachable: true } : {}),
   };
 }

@@ -29,11 +29,27 @@ async function start(deps: EngineDeps, input: StartInput): Promise<StartResult> 
   if (!revision.success)
     return { ok: false, status: 422, error: `revision: ${revision.error.issues[0]?.message}` };
   const policy = policyFor(deps.config, target.name);
+  // A delivery id names one request of one sender; seen again (a retry, a replay, a redelivery from GitHub's
+  // UI long after) it answers with the rollout it started, whatever has happened to the target since.
+  const delivery = input.source.deliveryId ? `${input.source.kind}:${input.source.deliveryId}` : undefined;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (delivery) {
+      const seen = await deps.store.findDelivery(delivery);
+      const existing = seen ? await deps.store.getRollout(seen) : null;
+      if (existing) return { ok: true, rollout: existing, created: false };
+    }
     const head = await deps.store.getHead(target.name);
     if (head?.latestRevision === input.revision && head.latestRolloutId) {
       // The same delivery (or the same revision announced twice) is the same rollout.
       const existing = await deps.store.getRollout(head.latestRolloutId);
+      if (existing && input.image && existing.image && input.image !== existing.image) {
+        // One revision, two images: a CI mistake or a retagged build. Neither guess is safe to roll out.
+        return {
+          ok: false,
+          status: 409,
+          error: `revision ${input.revision} of ${target.name} was announced with image ${existing.image} (rollout ${existing.id}), not ${input.image}; announce a new revision`,
+        };
+      }
       if (existing) return { ok: true, rollout: existing, created: false };
     }
     const now = deps.clock();
@@ -56,6 +72,7 @@ async function start(deps: EngineDeps, input: StartInput): Promise<StartResult> 
         head,
         ...(replaced ? { superseded: replaced.rollout } : {}),
         decisions: replaced ? [replaced.decision, created.decision] : [created.decision],
+        ...(delivery ? { delivery } : {}),
       });
     } catch (e) {
       if (e instanceof ConflictError) continue;

@@ -10,8 +10,11 @@ export async function runClusterActions(
   actions: Action[],
   router: TrafficRouter,
   workloads: Workloads,
+  /** The cluster's tick budget: once it is spent no further write is started (the next tick converges). */
+  signal?: AbortSignal,
 ): Promise<void> {
   for (const action of actions) {
+    signal?.throwIfAborted();
     switch (action.type) {
       case 'setWeights':
         await router.setWeights(action.weights);

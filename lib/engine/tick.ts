@@ -58,11 +58,17 @@ export async function runTick(deps: EngineDeps): Promise<TickSummary> {
   return {
     at,
     rollouts,
-    clusters: outcomes.map((o) => ({
-      name: o.cluster,
-      ok: o.ok,
-      ms: Math.round(o.ms),
-      ...(o.error ? { error: o.error } : {}),
-    })),
+    clusters: outcomes.map((o) => {
+      // Work that finished in time on a cluster that answered nothing is still a cluster that is down.
+      const results = o.value ?? [];
+      const unreachable = results.length > 0 && results.every((r) => r.clusterUnreachable);
+      const error = o.error ?? (unreachable ? results[0]?.error : undefined);
+      return {
+        name: o.cluster,
+        ok: o.ok && !unreachable,
+        ms: Math.round(o.ms),
+        ...(error ? { error } : {}),
+      };
+    }),
   };
 }

@@ -18,7 +18,7 @@ export interface GithubDeliveryToVerify {
   body: string | Uint8Array;
 }
 
-/** GitHub signs no timestamp; replays are bounded by the engine treating a repeated revision as the same rollout. */
+/** GitHub signs no timestamp; replays are bounded by the engine, which remembers every delivery id it acted on. */
 export function verifyGithubSignature(delivery: GithubDeliveryToVerify): SignatureCheck {
   const signature = header(delivery.headers, GITHUB_SIGNATURE_HEADER);
   if (!signature) {

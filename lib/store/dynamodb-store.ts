@@ -9,6 +9,8 @@ import { type Decision, isTerminal, type Rollout, RolloutSchema } from '../model
 import {
   decisionFromItem,
   decisionItem,
+  deliveryItem,
+  deliveryRolloutId,
   headFromItem,
   headItem,
   type Item,
@@ -23,6 +25,7 @@ import {
   ACTIVE_PARTITION,
   CREATED_PARTITION,
   DECISION_PREFIX,
+  deliveryKey,
   headKey,
   ROLLOUT_PREFIX,
   rolloutKey,
@@ -63,11 +66,17 @@ export class DynamoDbRolloutStore implements RolloutStore {
     return item ? headFromItem(item) : null;
   }
 
+  async findDelivery(delivery: string): Promise<string | null> {
+    const item = await this.getItem(deliveryKey(delivery));
+    return item ? deliveryRolloutId(item) : null;
+  }
+
   async createRollout(input: {
     rollout: Rollout;
     head: TargetHead | null;
     superseded?: Rollout;
     decisions: Decision[];
+    delivery?: string;
   }): Promise<void> {
     const rollout = validRollout(input.rollout, 'rollout');
     const { head } = input;
@@ -105,6 +114,15 @@ export class DynamoDbRolloutStore implements RolloutStore {
       },
     ];
     if (superseded) items.push({ Update: { TableName: this.tableName, ...rolloutUpdate(superseded) } });
+    if (input.delivery) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: deliveryItem(input.delivery, rollout.id, rollout.createdAt),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
     items.push(...this.decisionPuts(rollout, superseded, input.decisions));
     await this.transact(items, `create ${rollout.id}`);
   }

@@ -7,6 +7,7 @@ import {
   CREATED_PARTITION,
   createdSortKey,
   decisionKey,
+  deliveryKey,
   headKey,
   rolloutKey,
   targetPartition,
@@ -85,4 +86,22 @@ function storedItemError(what: string, item: Item, error: z.ZodError): Error {
   const where = `${String(item.pk)} / ${String(item.sk)}`;
   const problems = error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
   return new Error(`stored ${what} ${where} does not match the schema: ${problems}`);
+}
+
+/** How long a delivery id is remembered: longer than any webhook sender retries or replays it. */
+export const DELIVERY_RETENTION_DAYS = 30;
+
+export function deliveryItem(delivery: string, rolloutId: string, at: number): Item {
+  return {
+    ...deliveryKey(delivery),
+    rolloutId,
+    at,
+    [TTL_ATTRIBUTE]: Math.floor(at / 1000) + DELIVERY_RETENTION_DAYS * 86_400,
+  };
+}
+
+export function deliveryRolloutId(item: Item): string {
+  const parsed = z.object({ rolloutId: z.string().min(1) }).safeParse(item);
+  if (!parsed.success) throw storedItemError('delivery', item, parsed.error);
+  return parsed.data.rolloutId;
 }

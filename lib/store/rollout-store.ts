@@ -18,16 +18,20 @@ export interface TargetHead {
 export interface RolloutStore {
   getRollout(id: string): Promise<Rollout | null>;
   getHead(target: string): Promise<TargetHead | null>;
+  /** The rollout a delivery (`<source>:<delivery id>`) started, if it was seen before. */
+  findDelivery(delivery: string): Promise<string | null>;
   /**
    * In one transaction: puts `rollout` (must not exist), moves the head (must still be at `head.version`, or
    * not exist when `head` is null) to it as active and latest, writes `superseded` (conditional on its
-   * previous version) when given, and appends `decisions` to the histories.
+   * previous version) when given, and appends `decisions` to the histories. With `delivery`, also records it
+   * (must not be recorded yet), so that a replay of the same delivery can never start a second rollout.
    */
   createRollout(input: {
     rollout: Rollout;
     head: TargetHead | null;
     superseded?: Rollout;
     decisions: Decision[];
+    delivery?: string;
   }): Promise<void>;
   /**
    * Conditional on the stored version being `rollout.version - 1`. Appends `decision` to the rollout's

@@ -3,8 +3,10 @@
 export const ROLLOUT_PREFIX = 'ROLLOUT#';
 export const TARGET_PREFIX = 'TARGET#';
 export const DECISION_PREFIX = 'DECISION#';
+export const DELIVERY_PREFIX = 'DELIVERY#';
 export const STATE_SK = 'STATE';
 export const HEAD_SK = 'HEAD';
+export const DELIVERY_SK = 'DELIVERY';
 /** The one partition of the sparse `active` index. */
 export const ACTIVE_PARTITION = 'ACTIVE';
 /** The one partition of the `byCreated` index. */
@@ -17,6 +19,11 @@ export interface ItemKey {
 
 export const rolloutKey = (id: string): ItemKey => ({ pk: `${ROLLOUT_PREFIX}${id}`, sk: STATE_SK });
 export const headKey = (target: string): ItemKey => ({ pk: `${TARGET_PREFIX}${target}`, sk: HEAD_SK });
+/** A delivery already acted on, e.g. `github:<X-GitHub-Delivery>`: a replay finds the rollout it started. */
+export const deliveryKey = (delivery: string): ItemKey => ({
+  pk: `${DELIVERY_PREFIX}${delivery}`,
+  sk: DELIVERY_SK,
+});
 
 /** Zero-padded so that string order is numeric order (sort keys are compared as strings). */
 export function padded(value: number, width: number): string {

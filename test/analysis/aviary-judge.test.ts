@@ -150,6 +150,53 @@ describe('aviary judge: sequential evidence', () => {
     if (at > 0) expect(results[0]?.explanation.rule).toBe('sprt.continue');
   });
 
+  it('holds a canary whose failures favour a margin-sized regression, for at most half the progress deadline', () => {
+    // Step 0 (5%) only has to rule out +12pp, which 200 requests with 2 failures do; but 2 failures in 200 (1%)
+    // against a primary at 0.1% favour a +1pp regression over none, so the canary keeps its weight.
+    const suspect = windowOf(side(200, 2), side(3800, 4));
+    const quiet = windowOf(side(20, 0), side(380, 0));
+    // The margin-sized SPRT, computed here from its definition: the primary's rate shrunk toward a prior of a
+    // tenth of the guard-rail's 1% budget with the weight of 500 requests, and Bernoulli likelihoods.
+    const marginLlr = (canaryRequests: number, canaryFailures: number, primary: [number, number]): number => {
+      const p0 = (primary[1] + 0.001 * 500) / (primary[0] + 500);
+      const p1 = p0 + 0.01;
+      return (
+        canaryFailures * Math.log(p1 / p0) + (canaryRequests - canaryFailures) * Math.log((1 - p1) / (1 - p0))
+      );
+    };
+    const first = marginLlr(200, 2, [3800, 4]);
+    const second = marginLlr(220, 2, [4180, 4]);
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(0);
+
+    const held = feed(judge, policy, [suspect, quiet]);
+    for (const [r, llr] of [
+      [held[0], first],
+      [held[1], second],
+    ] as const) {
+      expect(r?.verdict).toBe('inconclusive');
+      expect(r?.rollback).toBe(false);
+      expect(r?.explanation.rule).toBe('sprt.hold.exposure');
+      expect(r?.explanation.statistic?.value).toBeCloseTo(llr, 9);
+      expect(r?.explanation.inputs.marginLogLikelihoodRatio).toBeCloseTo(llr, 9);
+      expect(r?.explanation.bound?.value).toBe(0);
+      if (r) expectExplained(r);
+    }
+
+    // With a 240 s deadline the hold is truncated after 120 s (two windows): the canary advances, and says why.
+    const short = policyOf({ progressDeadlineSeconds: 240 });
+    const truncated = feed(judge, short, [suspect, quiet]);
+    expect(truncated[0]?.explanation.rule).toBe('sprt.hold.exposure');
+    expect(truncated[1]?.verdict).toBe('pass');
+    expect(truncated[1]?.explanation.rule).toBe('sprt.accept.step');
+    expect(truncated[1]?.explanation.summary).toMatch(/truncated after half the progress deadline/);
+
+    // A canary without those failures advances at once.
+    const [clean] = feed(judge, policy, [windowOf(side(200, 0), side(3800, 4))]);
+    expect(clean?.verdict).toBe('pass');
+    expect(clean?.explanation.inputs.marginLogLikelihoodRatio).toBeCloseTo(marginLlr(200, 0, [3800, 4]), 9);
+  });
+
   it('falls back to the guard-rail level when the primary has no data, and says so', () => {
     const results = feed(
       judge,
@@ -204,6 +251,14 @@ describe('aviary judge: sequential evidence', () => {
 describe('aviary judge over simulated traffic', () => {
   /** One rollout through the judge alone: pass moves to the next step; returns how it ended. */
   function rollout(seed: number, canaryErrorRate: number): 'rolled_back' | 'promoted' | 'undecided' {
+    return rolloutAt(seed, canaryErrorRate).outcome;
+  }
+
+  /** The same, with the canary's weight when it ended. */
+  function rolloutAt(
+    seed: number,
+    canaryErrorRate: number,
+  ): { outcome: 'rolled_back' | 'promoted' | 'undecided'; weight: number } {
     const rng = createRandom(seed);
     const weights = policy.stepWeights ?? [];
     let step = 0;
@@ -222,13 +277,13 @@ describe('aviary judge over simulated traffic', () => {
       );
       const r = judge({ window: { windowSeconds: 60, ...traffic }, policy, stepIndex: step, weight, state });
       state = r.state;
-      if (r.rollback) return 'rolled_back';
+      if (r.rollback) return { outcome: 'rolled_back', weight };
       if (r.verdict === 'pass') {
-        if (step === weights.length - 1) return 'promoted';
+        if (step === weights.length - 1) return { outcome: 'promoted', weight };
         step += 1;
       }
     }
-    return 'undecided';
+    return { outcome: 'undecided', weight: weights[step] ?? 0 };
   }
 
   it('rolls back healthy canaries no more often than falseRollbackRate allows', () => {
@@ -248,5 +303,13 @@ describe('aviary judge over simulated traffic', () => {
     const beta = config.missRate;
     expect(missed / runs).toBeLessThanOrEqual(beta + 3 * Math.sqrt((beta * (1 - beta)) / runs));
     expect(outcomes.filter((o) => o === 'rolled_back').length).toBeGreaterThan(90);
+  });
+
+  it('keeps a margin-sized regression at low weight, where the paired test learns most per request', () => {
+    // Primary 0.1%, canary 1.1%: exactly the margin. Without the exposure hold about half of these runs climbed
+    // to 20–60% before the rollback (47 of these 100 seeds were rolled back at 5–10%).
+    const outcomes = Array.from({ length: 100 }, (_, i) => rolloutAt(2000 + i, 0.011));
+    expect(outcomes.every((o) => o.outcome === 'rolled_back')).toBe(true);
+    expect(outcomes.filter((o) => o.weight <= 10).length).toBeGreaterThanOrEqual(70);
   });
 });

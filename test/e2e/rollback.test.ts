@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
-import { type EmbeddedStack, startEmbeddedStack } from '../../lib/local/embedded-stack.js';
+import type { EmbeddedStack } from '../../lib/local/embedded-stack.js';
 import type { LocalClient } from '../../lib/local/local-client.js';
 import { SEED_IMAGE } from '../../lib/sim/cluster/target-objects.js';
-import { clientFor, deploymentIn, e2eConfig, type FakeClock, fakeClock, tickUntil } from './stack.js';
+import { deploymentIn, type FakeClock, startTestStack, tickUntil } from './stack.js';
 
 describe('a bad canary is rolled back, whatever router and metric source carry it', () => {
   let dynamo: DynamoDbLocal;
@@ -13,15 +13,7 @@ describe('a bad canary is rolled back, whatever router and metric source carry i
 
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
-    clock = fakeClock();
-    stack = await startEmbeddedStack({
-      config: e2eConfig(),
-      dynamo,
-      clock: clock.now,
-      logLevel: 'SILENT',
-      seed: 11,
-    });
-    client = clientFor(stack, clock);
+    ({ stack, clock, client } = await startTestStack(dynamo, { seed: 11 }));
   }, 120_000);
 
   afterAll(async () => {

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
-import { type EmbeddedStack, startEmbeddedStack } from '../../lib/local/embedded-stack.js';
+import type { EmbeddedStack } from '../../lib/local/embedded-stack.js';
 import { buttonValueIn, type LocalClient } from '../../lib/local/local-client.js';
 import {
   APPROVER,
-  clientFor,
   deploymentIn,
-  e2eConfig,
   type FakeClock,
-  fakeClock,
   STRANGER,
+  startTestStack,
   statusOf,
   tickUntil,
 } from './stack.js';
@@ -22,15 +20,7 @@ describe('a rollout end to end: signed webhook → ticks → Slack approval → 
 
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
-    clock = fakeClock();
-    stack = await startEmbeddedStack({
-      config: e2eConfig(),
-      dynamo,
-      clock: clock.now,
-      logLevel: 'SILENT',
-      seed: 7,
-    });
-    client = clientFor(stack, clock);
+    ({ stack, clock, client } = await startTestStack(dynamo, { seed: 7 }));
   }, 120_000);
 
   afterAll(async () => {

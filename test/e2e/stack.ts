@@ -1,6 +1,7 @@
 import { deploymentView, parseDeployment } from '../../lib/cluster/deployment-view.js';
 import type { RolloutStatus } from '../../lib/engine/engine.js';
-import type { EmbeddedStack } from '../../lib/local/embedded-stack.js';
+import type { DynamoDbLocal } from '../../lib/local/dynamodb-local.js';
+import { type EmbeddedStack, startEmbeddedStack } from '../../lib/local/embedded-stack.js';
 import { createLocalClient, type LocalClient } from '../../lib/local/local-client.js';
 import { type AviaryConfig, AviaryConfigSchema } from '../../lib/model/config.js';
 import type { DeploymentView } from '../../lib/model/observation.js';
@@ -118,4 +119,21 @@ export function deploymentIn(stack: EmbeddedStack, cluster: string, name: string
   if (!sim) throw new Error(`no simulated cluster "${cluster}"`);
   const object = sim.api.get('apps/v1', 'Deployment', 'demo', name);
   return deploymentView(name, object ? parseDeployment(object, name) : null);
+}
+
+/** An embedded stack on a shared DynamoDB Local at a fake clock, with a client that signs at that clock. */
+export async function startTestStack(
+  dynamo: DynamoDbLocal,
+  options: { config?: AviaryConfig; seed?: number; kubeconfigPath?: string } = {},
+): Promise<{ stack: EmbeddedStack; clock: FakeClock; client: LocalClient }> {
+  const clock = fakeClock();
+  const stack = await startEmbeddedStack({
+    config: options.config ?? e2eConfig(),
+    dynamo,
+    clock: clock.now,
+    logLevel: 'SILENT',
+    seed: options.seed ?? 1,
+    ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
+  });
+  return { stack, clock, client: clientFor(stack, clock) };
 }

@@ -209,12 +209,11 @@ describe('server-side tables', () => {
       })
     ).json<Table>();
     expect(full.rows[0]?.object).toMatchObject({ kind: 'Deployment', spec: { replicas: 3 } });
-    expect(full.rows[0]?.cells.slice(0, 5)).toEqual([
-      'podinfo-primary',
-      '3/3',
-      3,
-      3,
+    expect(full.rows[0]?.cells.slice(0, 4)).toEqual(['podinfo-primary', '3/3', 3, 3]);
+    expect(full.rows[0]?.cells.slice(5)).toEqual([
+      'app,sidecar',
       'podinfo:6.5.0,busybox:1.36',
+      'app=podinfo-primary',
     ]);
 
     const none = (

@@ -178,18 +178,24 @@ describe('kubectl 1.32 against the API double', () => {
     ]);
   });
 
-  it('gets deployments with readiness and image columns', async () => {
+  it('gets deployments with readiness columns, and containers and images with -o wide', async () => {
     const result = await run('get', 'deploy', '-n', 'shop');
     expect(result.code).toBe(0);
     const table = rows(result.stdout);
-    expect(table[0]).toEqual(['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'IMAGE', 'AGE']);
-    expect(table[1]?.slice(0, 5)).toEqual([
-      'podinfo-primary',
-      '2/2',
-      '2',
-      '2',
-      'ghcr.io/stefanprodan/podinfo:6.5.0,busybox:1.36',
+    expect(table[0]).toEqual(['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
+    expect(table[1]?.slice(0, 4)).toEqual(['podinfo-primary', '2/2', '2', '2']);
+    const wide = rows((await run('get', 'deploy', '-n', 'shop', '-o', 'wide')).stdout);
+    expect(wide[0]).toEqual([
+      'NAME',
+      'READY',
+      'UP-TO-DATE',
+      'AVAILABLE',
+      'AGE',
+      'CONTAINERS',
+      'IMAGES',
+      'SELECTOR',
     ]);
+    expect(wide[1]?.slice(5, 7)).toEqual(['app,sidecar', 'ghcr.io/stefanprodan/podinfo:6.5.0,busybox:1.36']);
 
     await double
       .kubeConfig()

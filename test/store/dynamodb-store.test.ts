@@ -6,7 +6,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb
 import { PolicySchema } from '../../lib/model/policy.js';
 import type { Rollout } from '../../lib/model/rollout.js';
 import { DynamoDbRolloutStore } from '../../lib/store/dynamodb-store.js';
-import { DECISION_RETENTION_DAYS } from '../../lib/store/item-codec.js';
+import { DECISION_RETENTION_DAYS, DELIVERY_RETENTION_DAYS } from '../../lib/store/item-codec.js';
 import { decisionKey } from '../../lib/store/table-keys.js';
 import { fullDecision, next, pendingRollout, startDecision, supersededBy, T0 } from './rollout-fixtures.js';
 
@@ -148,6 +148,38 @@ describe('DynamoDbRolloutStore', () => {
       expect((await store.getHead(target))?.latestRevision).toBe(winner.revision);
       expect(await store.listDecisions(`${target}-1`)).toEqual([startDecision(T0, winner.revision)]);
     }
+  });
+
+  it('records a delivery with the rollout it started, once, and nothing when the start loses', async () => {
+    const { store, tableName } = await freshStore();
+    expect(await store.findDelivery('github:abc')).toBeNull();
+    const a = pendingRollout('deliv', 1, 'rev-a');
+    await store.createRollout({
+      rollout: a,
+      head: null,
+      decisions: [startDecision(T0, 'rev-a')],
+      delivery: 'github:abc',
+    });
+    expect(await store.findDelivery('github:abc')).toBe('deliv-1');
+    const stored = await db.doc.send(
+      new GetCommand({ TableName: tableName, Key: { pk: 'DELIVERY#github:abc', sk: 'DELIVERY' } }),
+    );
+    // Remembered long enough to outlast any redelivery, then expired by the table's TTL.
+    expect(stored.Item?.expiresAt).toBe(Math.floor(a.createdAt / 1000) + DELIVERY_RETENTION_DAYS * 86_400);
+
+    // The same delivery for another target's start: the whole transaction fails, that rollout is not created.
+    const other = pendingRollout('other', 1, 'rev-x');
+    await expect(
+      store.createRollout({
+        rollout: other,
+        head: null,
+        decisions: [startDecision(T0, 'rev-x')],
+        delivery: 'github:abc',
+      }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(await store.getRollout('other-1')).toBeNull();
+    expect(await store.getHead('other')).toBeNull();
+    expect(await store.findDelivery('github:abc')).toBe('deliv-1');
   });
 
   it('lets only one of two starts that read the same head supersede the active rollout', async () => {

@@ -78,20 +78,32 @@ export function deploymentDefinition(): ResourceDefinition {
           'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.',
           { type: 'integer' },
         ),
-        column('Image', 'Images referenced by each container in the template.'),
         AGE_COLUMN,
+        // As the real API server: these three only show with `kubectl get -o wide`.
+        column('Containers', 'Names of each container in the template.', { priority: 1 }),
+        column('Images', 'Images referenced by each container in the template.', { priority: 1 }),
+        column(
+          'Selector',
+          'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.',
+          { priority: 1 },
+        ),
       ],
       cells: (object: KubeObject, nowMs: number) => {
         const spec = object.spec as DeploymentSpec;
         const status = (object.status ?? {}) as DeploymentStatus;
-        const images = spec.template.spec.containers.map((c) => c.image).join(',');
+        const containers = spec.template.spec.containers;
+        const selector = Object.entries(spec.selector?.matchLabels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
         return [
           nameCell(object),
           `${status.readyReplicas ?? 0}/${spec.replicas}`,
           status.updatedReplicas ?? 0,
           status.availableReplicas ?? 0,
-          images,
           ageCell(object, nowMs),
+          containers.map((c) => c.name).join(','),
+          containers.map((c) => c.image).join(','),
+          selector,
         ];
       },
     },
