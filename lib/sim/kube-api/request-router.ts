@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as discovery from './discovery.js';
 import type { Faults } from './faults.js';
 import { readBody, sendJson, sendStatus, sendText } from './http-exchange.js';
+import type { KubeObject } from './kube-object.js';
 import { parseLabelSelector } from './label-selector.js';
 import { METRICS_DISCOVERY, type MetricsApi } from './metrics-api.js';
 import { openApiGroupVersion, openApiRoot } from './openapi-v3.js';
@@ -300,96 +301,46 @@ async function resourceVerb(
     throw conflict(def, name);
   }
 
+  const objectName = name;
+  // GET, PUT and PATCH of one object, or of its status or scale subresource: the same verbs on other operations.
+  const getPutPatch = async (
+    verbs: ObjectVerbs,
+    writeOptions: WriteOptions,
+    send: (object: KubeObject) => void,
+  ): Promise<void> => {
+    switch (method) {
+      case 'GET':
+        return send(verbs.get(def, version, namespace, objectName));
+      case 'PUT':
+        return send(verbs.update(def, version, namespace, objectName, await readJson(req), writeOptions));
+      case 'PATCH': {
+        const raw = await readBody(req);
+        return send(
+          verbs.patch(def, version, namespace, objectName, req.headers['content-type'], raw, writeOptions),
+        );
+      }
+      default:
+        throw methodNotAllowed();
+    }
+  };
+
   if (subresource === undefined) {
-    switch (method) {
-      case 'GET':
-        return answer(200, parts.operations.get(def, version, namespace, name), true);
-      case 'PUT':
-        return answer(
-          200,
-          parts.operations.update(def, version, namespace, name, await readJson(req), options),
-          true,
-        );
-      case 'PATCH':
-        return answer(
-          200,
-          parts.operations.patch(
-            def,
-            version,
-            namespace,
-            name,
-            req.headers['content-type'],
-            await readBody(req),
-            options,
-          ),
-          true,
-        );
-      case 'DELETE':
-        await readBody(req);
-        return sendJson(res, 200, parts.operations.delete(def, version, namespace, name));
-      default:
-        throw methodNotAllowed();
+    if (method === 'DELETE') {
+      await readBody(req);
+      return sendJson(res, 200, parts.operations.delete(def, version, namespace, name));
     }
+    return getPutPatch(parts.operations, options, (object) => answer(200, object, true));
   }
+  const plain = (object: KubeObject): void => sendJson(res, 200, object);
   if (subresource === 'status' && def.statusSubresource) {
-    const statusOptions: WriteOptions = { ...options, subresource: 'status' };
-    switch (method) {
-      case 'GET':
-        return sendJson(res, 200, parts.operations.get(def, version, namespace, name));
-      case 'PUT':
-        return sendJson(
-          res,
-          200,
-          parts.operations.update(def, version, namespace, name, await readJson(req), statusOptions),
-        );
-      case 'PATCH':
-        return sendJson(
-          res,
-          200,
-          parts.operations.patch(
-            def,
-            version,
-            namespace,
-            name,
-            req.headers['content-type'],
-            await readBody(req),
-            statusOptions,
-          ),
-        );
-      default:
-        throw methodNotAllowed();
-    }
+    return getPutPatch(parts.operations, { ...options, subresource: 'status' }, plain);
   }
-  if (subresource === 'scale' && def.scaleSubresource) {
-    switch (method) {
-      case 'GET':
-        return sendJson(res, 200, parts.scale.get(def, version, namespace, name));
-      case 'PUT':
-        return sendJson(
-          res,
-          200,
-          parts.scale.update(def, version, namespace, name, await readJson(req), options),
-        );
-      case 'PATCH':
-        return sendJson(
-          res,
-          200,
-          parts.scale.patch(
-            def,
-            version,
-            namespace,
-            name,
-            req.headers['content-type'],
-            await readBody(req),
-            options,
-          ),
-        );
-      default:
-        throw methodNotAllowed();
-    }
-  }
+  if (subresource === 'scale' && def.scaleSubresource) return getPutPatch(parts.scale, options, plain);
   throw resourceNotServed(def.group);
 }
+
+/** What both the object operations and the scale subresource offer for one named object. */
+type ObjectVerbs = Pick<ResourceOperations, 'get' | 'update' | 'patch'>;
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const text = (await readBody(req)).toString('utf8');
