@@ -9,6 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     pool: 'forks',
     // Lambda runs nodejs22.x; the SDK's warning about this machine's Node 20 is noise in test output.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Powertools Metrics would print an EMF document per handler call; the test that checks them enables it.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_METRICS_DISABLED: 'true' },
   },
 });

@@ -1,12 +1,15 @@
 // Scheduled every minute: advance due rollouts and converge every active rollout's cluster state.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import middy from '@middy/core';
 import { z } from 'zod';
 import type { App } from '../lib/app/app.js';
 import { getLambdaApp } from '../lib/app/lambda-app.js';
 import type { TickSummary } from '../lib/engine/engine.js';
+import { tickMetrics } from '../lib/engine/tick-metrics.js';
 
 const ScheduledEventSchema = EventBridgeSchema.extend({
   source: z.literal('aws.events'),
@@ -16,9 +19,11 @@ const ScheduledEventSchema = EventBridgeSchema.extend({
 export const makeTickHandler = (
   getApp: () => Promise<App>,
   logger: Logger = new Logger({ serviceName: 'aviary' }),
+  metrics: Metrics = new Metrics({ namespace: 'Aviary', serviceName: 'aviary' }),
 ) =>
   middy<unknown, TickSummary>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
     .handler(async (event) => {
       const scheduled = ScheduledEventSchema.safeParse(event);
       if (!scheduled.success) {
@@ -26,6 +31,9 @@ export const makeTickHandler = (
         throw new Error('tick expects an EventBridge "Scheduled Event"');
       }
       const summary = await (await getApp()).engine.tick();
+      for (const [name, value] of Object.entries(tickMetrics(summary))) {
+        metrics.addMetric(name, MetricUnit.Count, value);
+      }
       const failed =
         summary.rollouts.filter((r) => r.error).length + summary.clusters.filter((c) => !c.ok).length;
       logger.info('tick', {

@@ -22,6 +22,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpGateway, startHttpGateway } from './http-gateway.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
 import { localSecrets } from './local-secrets.js';
+import { RecordingMetrics } from './recording-metrics.js';
 
 export interface EmbeddedStackOptions {
   config: AviaryConfig;
@@ -55,6 +56,8 @@ export interface EmbeddedStack {
   dynamo: DynamoDbLocal;
   clusters: Map<string, SimulatedCluster>;
   slack: SlackApiDouble | null;
+  /** The EMF documents the tick function published (CloudWatch metrics on AWS). */
+  metrics: RecordingMetrics;
   /** Runs the scheduled function once, with an EventBridge scheduled event, as the `rate(1 minute)` rule would. */
   tick(): Promise<TickSummary>;
   target(name: string): ResolvedTarget;
@@ -142,7 +145,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       ],
     });
     cleanups.push(() => gateway.close());
-    const tickHandler = makeTickHandler(getApp, logger);
+    const metrics = new RecordingMetrics({ namespace: 'Aviary', serviceName: 'aviary-local' });
+    const tickHandler = makeTickHandler(getApp, logger, metrics);
 
     return {
       app,
@@ -152,6 +156,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       dynamo,
       clusters,
       slack,
+      metrics,
       tick: () => tickHandler(scheduledEvent(clock()), lambdaContext('aviary-tick')),
       target: (name) => {
         const target = resolveTarget(config, name);

@@ -21,6 +21,7 @@ describe('a bad canary is rolled back, whatever router and metric source carry i
     await dynamo?.stop();
   });
 
+  let rolledBack = 0;
   const cases = [
     {
       target: 'podinfo',
@@ -69,6 +70,12 @@ describe('a bad canary is rolled back, whatever router and metric source carry i
       expect(cluster.weightsOf(target)).toEqual({ primary: 100, canary: 0 });
       expect(deploymentIn(stack, c.cluster, target.primary.deployment).image).toBe(SEED_IMAGE);
       expect(deploymentIn(stack, c.cluster, target.canary.deployment).replicas).toBe(0);
+      // CloudWatch would have seen it: the tick's EMF document counted the rollback.
+      const rollbacks = stack.metrics.published.reduce(
+        (n, doc) => n + Number((doc as { Rollbacks?: number }).Rollbacks ?? 0),
+        0,
+      );
+      expect(rollbacks).toBe(++rolledBack);
     }, 120_000);
   }
 });

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { describe, expect, it } from 'vitest';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { describe, expect, it, vi } from 'vitest';
 import { makeTickHandler } from '../../functions/tick.js';
 import { readJsonVector } from '../support/vectors.js';
 import { appWith } from './fixtures.js';
@@ -45,5 +46,34 @@ describe('scheduled tick', () => {
       failed: 0,
       scheduledAt: '2019-03-01T01:23:45Z',
     });
+  });
+
+  it('publishes what the tick did as CloudWatch metrics (EMF) in the Aviary namespace', async () => {
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    try {
+      const metrics = new Metrics({ namespace: 'Aviary', serviceName: 'aviary' });
+      const entries = await captureLogs(() =>
+        makeTickHandler(
+          async () => appWith(recordingEngine()),
+          quietLogger(),
+          metrics,
+        )(
+          readJsonVector('lambda_eventbridge_scheduled_event.lambda-docs.json'),
+          lambdaContext('aviary-tick'),
+        ),
+      );
+      const emf = entries.find((e) => '_aws' in e) as Record<string, unknown> & {
+        _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] };
+      };
+      expect(emf._aws.CloudWatchMetrics[0]?.Namespace).toBe('Aviary');
+      const names = emf._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name);
+      expect(names).toEqual(
+        expect.arrayContaining(['ActiveRollouts', 'Advances', 'Rollbacks', 'ClustersUnreachable']),
+      );
+      // The recording engine's tick advanced one rollout on one healthy cluster.
+      expect(emf).toMatchObject({ ActiveRollouts: 1, Advances: 1, Rollbacks: 0, ClustersUnreachable: 0 });
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
