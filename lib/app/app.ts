@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import type { AviaryConfig } from '../model/config.js';
+import type { SlackResponder } from '../notify/slack-responder.js';
 
 /** Secrets: from the environment locally, from SSM Parameter Store / Secrets Manager on AWS. Never logged. */
 export interface Secrets {
@@ -16,4 +17,6 @@ export interface App {
   engine: Engine;
   /** Milliseconds since the epoch; injected so signatures and the core can be tested at fixed times. */
   clock: () => number;
+  /** Private answers to Slack interactions Aviary refuses; absent where there is no Slack. */
+  respond?: SlackResponder;
 }

@@ -6,6 +6,7 @@ import { createEngine } from '../engine/rollout-engine.js';
 import { createMetricSource } from '../metrics/create-metric-source.js';
 import type { AviaryConfig } from '../model/config.js';
 import type { Notifier } from '../notify/notifier.js';
+import type { SlackResponder } from '../notify/slack-responder.js';
 import { createTrafficRouter } from '../router/create-router.js';
 import type { RolloutStore } from '../store/rollout-store.js';
 import type { App, Secrets } from './app.js';
@@ -18,6 +19,7 @@ export interface AppParts {
   notifier: Notifier;
   clock?: () => number;
   log?: EngineLog;
+  respond?: SlackResponder;
 }
 
 /** The composition root shared by Lambda, `npm start` and the end-to-end tests: real adapters throughout. */
@@ -35,5 +37,11 @@ export function createApp(parts: AppParts): App {
     clock,
     log: parts.log ?? (() => {}),
   });
-  return { config: parts.config, secrets: parts.secrets, engine, clock };
+  return {
+    config: parts.config,
+    secrets: parts.secrets,
+    engine,
+    clock,
+    ...(parts.respond ? { respond: parts.respond } : {}),
+  };
 }

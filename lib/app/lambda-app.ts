@@ -5,6 +5,7 @@ import { createClusterConnector } from '../cluster/create-connector.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Notifier } from '../notify/notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
+import { createSlackResponder } from '../notify/slack-responder.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import type { App } from './app.js';
 import { createApp } from './create-app.js';
@@ -42,6 +43,7 @@ async function buildLambdaApp(): Promise<App> {
     store: new DynamoDbRolloutStore({ client: doc, tableName }),
     connector: createClusterConnector(),
     notifier,
+    respond: createSlackResponder({ log: (level, message, data) => logger[level](message, data ?? {}) }),
     log: (level, message, data) => logger[level](message, data ?? {}),
   });
 }

@@ -15,6 +15,7 @@ import type { EngineLog } from '../engine/engine-deps.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
 import type { Notifier } from '../notify/notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
+import { createSlackResponder, type SlackResponder } from '../notify/slack-responder.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
@@ -109,11 +110,13 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
     let slack: SlackApiDouble | null = null;
     let notifier: Notifier = { publish: async () => null };
+    let respond: SlackResponder | undefined;
     if (options.slack !== false && secrets.slackBotToken) {
       slack = await startSlackApiDouble({ token: secrets.slackBotToken });
       const double = slack;
       cleanups.push(() => double.close());
       notifier = createSlackNotifier({ token: secrets.slackBotToken, apiUrl: slack.apiUrl });
+      respond = createSlackResponder({ allowedOrigins: [new URL(slack.apiUrl).origin] });
     }
 
     const app = createApp({
@@ -128,6 +131,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         },
       }),
       notifier,
+      ...(respond ? { respond } : {}),
       clock,
       ...(options.log ? { log: options.log } : {}),
     });

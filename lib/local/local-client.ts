@@ -34,6 +34,8 @@ export interface LocalClientOptions {
   slackSigningSecret?: string;
   /** Time used for signatures (the stack's clock in tests). */
   clock?: () => number;
+  /** The `response_url` put in clicks and slash commands, as Slack does (the Slack double's, locally). */
+  responseUrl?: string;
 }
 
 export function createLocalClient(options: LocalClientOptions): LocalClient {
@@ -55,7 +57,15 @@ export function createLocalClient(options: LocalClientOptions): LocalClient {
         ...signDeployRequest(options.deploySecret, body, clock()),
       });
     },
-    click: (value, userId, decision) => slackPost(blockActionsBody({ userId, decision, value })),
+    click: (value, userId, decision) =>
+      slackPost(
+        blockActionsBody({
+          userId,
+          decision,
+          value,
+          ...(options.responseUrl ? { responseUrl: options.responseUrl } : {}),
+        }),
+      ),
     slash: (text, userId) =>
       slackPost(
         new URLSearchParams({
@@ -65,7 +75,7 @@ export function createLocalClient(options: LocalClientOptions): LocalClient {
           user_name: userId.toLowerCase(),
           team_id: 'T0AVIARY',
           channel_id: 'C0AVIARY',
-          response_url: 'https://hooks.slack.com/commands/T0AVIARY/1/local',
+          response_url: options.responseUrl ?? 'https://hooks.slack.com/commands/T0AVIARY/1/local',
           trigger_id: '1.1.local',
         }).toString(),
       ),

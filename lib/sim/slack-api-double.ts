@@ -26,9 +26,19 @@ export interface SlackApiDoubleOptions {
   channels?: string[];
 }
 
+/** What was posted to an interaction's `response_url`. */
+export interface RecordedResponse {
+  path: string;
+  body: Record<string, unknown>;
+}
+
 export interface SlackApiDouble {
   /** Pass as the notifier's `apiUrl`: `http://127.0.0.1:<port>/api`. */
   apiUrl: string;
+  /** A `response_url` of this double, as Slack puts one in each interaction (`…/response/<id>`). */
+  responseUrl(id: string): string;
+  /** Answers posted to response URLs, oldest first. */
+  responses: RecordedResponse[];
   /** Messages in posting order, each with its latest content. */
   messages: RecordedMessage[];
   calls: RecordedCall[];
@@ -45,6 +55,7 @@ const MAX_BODY = 1024 * 1024;
 export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promise<SlackApiDouble> {
   const messages: RecordedMessage[] = [];
   const calls: RecordedCall[] = [];
+  const responses: RecordedResponse[] = [];
   let seq = 0;
   const nextTs = (): string => {
     seq += 1;
@@ -82,8 +93,13 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const method = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/^\/api\//, '');
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const raw = await readBody(req);
+    if (pathname.startsWith('/response/')) {
+      respondTo(pathname, req, res, raw);
+      return;
+    }
+    const method = pathname.replace(/^\/api\//, '');
     if (req.method !== 'POST') return answer(res, 405, { ok: false, error: 'method_not_supported' });
     if (raw === null) return answer(res, 413, { ok: false, error: 'request_too_large' });
     const parsed = parseArgs(raw, req.headers['content-type']);
@@ -97,6 +113,27 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
     const run = methods[method];
     if (!run) return answer(res, 404, record(method, args, { ok: false, error: 'unknown_method' }));
     answer(res, 200, record(method, args, run(args)));
+  };
+
+  // Like hooks.slack.com: JSON in, `ok` out; the body is what the person would see.
+  const respondTo = (path: string, req: IncomingMessage, res: ServerResponse, raw: string | null): void => {
+    if (req.method !== 'POST') {
+      answer(res, 405, { ok: false, error: 'method_not_supported' });
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw ?? '');
+    } catch {
+      answer(res, 400, { ok: false, error: 'invalid_payload' });
+      return;
+    }
+    if (typeof body !== 'object' || body === null || typeof (body as { text?: unknown }).text !== 'string') {
+      answer(res, 400, { ok: false, error: 'no_text' });
+      return;
+    }
+    responses.push({ path, body: body as Record<string, unknown> });
+    answer(res, 200, { ok: true });
   };
 
   const record = (method: string, args: Record<string, unknown>, result: Record<string, unknown>) => {
@@ -115,6 +152,8 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
   const { address, port } = server.address() as AddressInfo;
   return {
     apiUrl: `http://${address}:${port}/api`,
+    responseUrl: (id) => `http://${address}:${port}/response/${encodeURIComponent(id)}`,
+    responses,
     messages,
     calls,
     close: () =>

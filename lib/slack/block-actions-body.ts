@@ -11,6 +11,7 @@ export interface ButtonClick {
   value: ApprovalButtonValue;
   channel?: string;
   messageTs?: string;
+  responseUrl?: string;
 }
 
 /**
@@ -29,6 +30,7 @@ export function blockActionsBody(click: ButtonClick): string {
       channel_id: click.channel ?? 'C0AVIARY',
     },
     channel: { id: click.channel ?? 'C0AVIARY' },
+    ...(click.responseUrl ? { response_url: click.responseUrl } : {}),
     actions: [
       {
         type: 'button',

@@ -9,6 +9,7 @@ const InteractionTypeSchema = z.object({ type: z.string() });
 const BlockActionsSchema = z.object({
   type: z.literal('block_actions'),
   user: z.object({ id: z.string().min(1) }),
+  response_url: z.string().optional(),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
 });
 
@@ -53,5 +54,6 @@ export function parseInteraction(payloadJson: string): SlackRequest {
     via: 'button',
     ref: value.rolloutId,
     command: { kind, actor: parsed.data.user.id, revision: value.revision, gate: value.gate },
+    ...(parsed.data.response_url ? { responseUrl: parsed.data.response_url } : {}),
   };
 }

@@ -3,7 +3,14 @@ import type { Command } from '../model/rollout.js';
 /** What a verified request from Slack asks Aviary to do. */
 export type SlackRequest =
   /** A state change (button click or `/aviary approve|reject|pause|resume|abort`). */
-  | { kind: 'command'; via: 'button' | 'slash'; ref: string; command: Command }
+  | {
+      kind: 'command';
+      via: 'button' | 'slash';
+      ref: string;
+      command: Command;
+      /** Where Slack takes follow-up messages for this interaction (answers a refusal privately). */
+      responseUrl?: string;
+    }
   /** `/aviary status [ref]`: one rollout, a target's latest, or the most recent rollouts. */
   | { kind: 'status'; ref: string | null; actor: string }
   /** A slash command Aviary cannot read: the user gets the usage text, privately. */

@@ -16,6 +16,7 @@ const SlashFormSchema = z.object({
   text: z.string().default(''),
   user_id: z.string().min(1),
   channel_id: z.string().optional(),
+  response_url: z.string().optional(),
 });
 
 /** Rollout ids are `<target>-<seq>`, targets DNS labels. */
@@ -34,7 +35,7 @@ export function parseSlashCommand(form: URLSearchParams): SlackRequest {
       details: fields.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
     };
   }
-  const { text, user_id: actor } = fields.data;
+  const { text, user_id: actor, response_url: responseUrl } = fields.data;
   const [verbWord, ref, ...rest] = text.trim().split(/\s+/).filter(Boolean);
   if (!verbWord || verbWord.toLowerCase() === 'help') return usage('Aviary commands:');
   const verb = verbWord.toLowerCase();
@@ -51,5 +52,5 @@ export function parseSlashCommand(form: URLSearchParams): SlackRequest {
     actor,
     ...(reason ? { reason } : {}),
   });
-  return { kind: 'command', via: 'slash', ref, command };
+  return { kind: 'command', via: 'slash', ref, command, ...(responseUrl ? { responseUrl } : {}) };
 }

@@ -61,6 +61,12 @@ describe('a rollout end to end: signed webhook → ticks → Slack approval → 
     expect(refused.status).toBe(403);
     expect(JSON.stringify(refused.body)).toMatch(/approver/i);
     expect((await statusOf(client, id)).phase).toBe('awaiting_approval');
+    // …and told why, privately, through the interaction's response_url (not left with a bare HTTP error).
+    expect(stack.slack?.responses.at(-1)?.body).toMatchObject({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: expect.stringMatching(/U0STRANGER.*approver|approver.*U0STRANGER/),
+    });
 
     const approved = await client.click(value, APPROVER, 'approve');
     expect(approved.status).toBe(200);

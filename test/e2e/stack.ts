@@ -76,6 +76,7 @@ export function clientFor(stack: EmbeddedStack, clock: FakeClock): LocalClient {
     deploySecret: stack.secrets.deploySecret,
     slackSigningSecret: stack.secrets.slackSigningSecret,
     clock: clock.now,
+    ...(stack.slack ? { responseUrl: stack.slack.responseUrl('e2e') } : {}),
   });
 }
 

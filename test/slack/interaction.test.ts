@@ -30,12 +30,15 @@ describe('block_actions interactivity payloads', () => {
       via: 'button',
       ref: 'podinfo-3',
       command: { kind: 'approve', actor: 'UA8RXUSPL', revision: 'abc1234', gate: 'promotion' },
+      // Kept so that a refusal can be explained to the clicking user privately.
+      responseUrl: docsPayload.response_url,
     });
     expect(parseSlackBody(withAction(boltPayload, 'aviary_reject', bound))).toEqual({
       kind: 'command',
       via: 'button',
       ref: 'podinfo-3',
       command: { kind: 'reject', actor: 'W111', revision: 'abc1234', gate: 'promotion' },
+      responseUrl: boltPayload.response_url,
     });
   });
 

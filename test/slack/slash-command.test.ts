@@ -19,6 +19,7 @@ describe('/aviary slash command', () => {
         via: 'slash',
         ref: 'podinfo-3',
         command: { kind: verb, actor: 'U2147483697' },
+        responseUrl: expect.stringMatching(/^https:\/\/hooks\.slack\.com\/commands\//),
       });
     }
     expect(parseSlackBody(slashBody('  Abort   podinfo   error budget burned  '))).toEqual({
@@ -26,6 +27,7 @@ describe('/aviary slash command', () => {
       via: 'slash',
       ref: 'podinfo',
       command: { kind: 'abort', actor: 'U2147483697', reason: 'error budget burned' },
+      responseUrl: expect.stringMatching(/^https:\/\/hooks\.slack\.com\/commands\//),
     });
   });
 

@@ -53,7 +53,12 @@ export async function handleSlackWebhook(app: App, event: HttpApiEvent, logger: 
       const { ref, command, via } = request;
       logger.info('slack command', { ref, kind: command.kind, actor: command.actor, via });
       const result = await app.engine.command(ref, command);
-      if (!result.ok) throw engineRefusal(result);
+      if (!result.ok) {
+        // The HTTP answer is for Slack; the person who clicked or typed hears why, privately.
+        if (request.responseUrl && app.respond)
+          await app.respond(request.responseUrl, `:no_entry: ${result.error}`);
+        throw engineRefusal(result);
+      }
       if (via === 'button') return acknowledged();
       return ephemeral(`${result.message} (\`${result.rollout.id}\` is now *${result.rollout.phase}*)`);
     }
