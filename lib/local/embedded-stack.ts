@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
 import { makeDeployWebhookHandler } from '../../functions/deploy-webhook.js';
 import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
 import { makeRolloutsApiHandler } from '../../functions/rollouts-api.js';
@@ -22,6 +21,7 @@ import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpGateway, startHttpGateway } from './http-gateway.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
+import { localLambdaContext } from './lambda-context.js';
 import { localSecrets } from './local-secrets.js';
 import { RecordingMetrics } from './recording-metrics.js';
 
@@ -161,7 +161,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       clusters,
       slack,
       metrics,
-      tick: () => tickHandler(scheduledEvent(clock()), lambdaContext('aviary-tick')),
+      tick: () => tickHandler(scheduledEvent(clock()), localLambdaContext('aviary-tick', 60_000)),
       target: (name) => {
         const target = resolveTarget(config, name);
         if (!target) throw new Error(`unknown target "${name}"`);
@@ -186,23 +186,5 @@ function scheduledEvent(nowMs: number) {
     region: 'local',
     resources: ['arn:aws:events:local:000000000000:rule/aviary-tick'],
     detail: {},
-  };
-}
-
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 60_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomBytes(16).toString('hex'),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
   };
 }

@@ -1,7 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { localLambdaContext } from './lambda-context.js';
 
 export type GatewayHandler = (
   event: APIGatewayProxyEventV2,
@@ -267,21 +268,7 @@ function formatRequestTime(d: Date): string {
 
 function lambdaContext(route: CompiledRoute, timeoutMs: number): Context {
   const name = route.name ?? `aviary-local${route.path.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '')}`;
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
+  return localLambdaContext(name, timeoutMs);
 }
 
 /** Payload 2.0 response rules: a result without `statusCode` is a 200 JSON body. */
