@@ -126,7 +126,8 @@ const t = demoTarget ?? Object.keys(config.targets)[0] ?? 'podinfo';
 const approver = (demoTarget && stack.target(demoTarget).approvers[0]) || 'U0AVIARY01';
 write(`
 Aviary keeps serving at ${stack.url} — try, in another terminal:
-  kubectl --kubeconfig ${kubeconfigPath} get trafficsplits,deployments -n ${demoTarget ? stack.target(demoTarget).namespace : 'demo'}
+  kubectl --kubeconfig ${kubeconfigPath} get trafficsplits -n ${demoTarget ? stack.target(demoTarget).namespace : 'demo'} -w
+  kubectl --kubeconfig ${kubeconfigPath} get deployments -n ${demoTarget ? stack.target(demoTarget).namespace : 'demo'}
   curl -s ${stack.url}/rollouts
   curl -s ${stack.url}/rollouts/${t}-1
   npm run aviary -- deploy --target ${t} --revision 6.5.3 --image ghcr.io/stefanprodan/podinfo:6.5.3

@@ -300,11 +300,13 @@ describe('Kubernetes API double: Status errors through @kubernetes/client-node',
     );
     expect(error.status).toBe(405);
     expect(error.json()).toMatchObject({ kind: 'Status', reason: 'MethodNotAllowed' });
-    const watch = await rawRequest(
+    // A collection takes no PATCH (watch.test.ts covers `?watch=true`, which it now streams).
+    const collectionPatch = await rawRequest(
       double,
-      '/apis/split.smi-spec.io/v1alpha2/namespaces/shop/trafficsplits?watch=true',
+      '/apis/split.smi-spec.io/v1alpha2/namespaces/shop/trafficsplits',
+      { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json' }, body: '{}' },
     );
-    expect(watch.status).toBe(405);
+    expect(collectionPatch.status).toBe(405);
   });
 
   it('requires a resourceVersion to update a custom resource, but not a Deployment', async () => {

@@ -49,6 +49,8 @@ export interface KubeApiDouble {
   setDeploymentBehaviour(namespace: string, name: string, behaviour: DeploymentBehaviour): void;
   /** Replaces the faults in force; `injectFaults({})` clears them. */
   injectFaults(faults: FaultSettings): void;
+  /** Watches streaming now: a client hanging up, `timeoutSeconds` or an ERROR event ends one. */
+  openWatches(): number;
 }
 
 const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public'];
@@ -65,7 +67,7 @@ export async function startKubeApiDouble(options: KubeApiDoubleOptions = {}): Pr
     trafficSplitDefinition(settings.servedSplitVersions),
     httpRouteDefinition(settings.servedHttpRouteVersions),
   ]);
-  const store = new ObjectStore();
+  const store = new ObjectStore(settings.watchHistory);
   const controller = new DeploymentController(store, settings.deploymentRolloutMs);
   const operations = new ResourceOperations(store, catalog, [controller]);
   const lookup = (apiVersion: string, kind: string): { definition: ResourceDefinition; version: string } => {
@@ -95,7 +97,18 @@ export async function startKubeApiDouble(options: KubeApiDoubleOptions = {}): Pr
   let address = '';
   const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
     void routeRequest(
-      { token, catalog, operations, scale, metrics, proxy, faults, requests, serverAddress: () => address },
+      {
+        token,
+        catalog,
+        store,
+        operations,
+        scale,
+        metrics,
+        proxy,
+        faults,
+        requests,
+        serverAddress: () => address,
+      },
       req,
       res,
     );
@@ -163,5 +176,6 @@ export async function startKubeApiDouble(options: KubeApiDoubleOptions = {}): Pr
     setDeploymentBehaviour: (namespace, name, behaviour) =>
       controller.setBehaviour(namespace, name, behaviour),
     injectFaults: (settings) => faults.set(settings),
+    openWatches: () => store.events.subscriberCount,
   };
 }

@@ -1,12 +1,22 @@
+import { EventLog } from './event-log.js';
 import type { KubeObject } from './kube-object.js';
+
+/** How many writes a watch can start behind the newest, as a default (the API server's cache is similar). */
+export const DEFAULT_WATCH_HISTORY = 10_000;
 
 /**
  * Every stored object, in its resource's storage version, keyed by resource then `namespace/name`.
- * One counter hands out every resourceVersion, as etcd's revision does for a real API server.
+ * One counter hands out every resourceVersion, as etcd's revision does for a real API server. Every write,
+ * whoever makes it (a client, the in-process API, a simulated controller), is recorded in `events` for watches.
  */
 export class ObjectStore {
   private revision = 0;
   private readonly resources = new Map<string, Map<string, KubeObject>>();
+  readonly events: EventLog;
+
+  constructor(watchHistory = DEFAULT_WATCH_HISTORY) {
+    this.events = new EventLog(watchHistory);
+  }
 
   /** The resourceVersion a list answers with: the latest revision written. */
   currentResourceVersion(): string {
@@ -36,7 +46,16 @@ export class ObjectStore {
       objects = new Map();
       this.resources.set(resource, objects);
     }
-    objects.set(objectKey(stored.metadata.namespace ?? '', stored.metadata.name ?? ''), stored);
+    const key = objectKey(stored.metadata.namespace ?? '', stored.metadata.name ?? '');
+    const previous = objects.get(key);
+    objects.set(key, stored);
+    this.events.record({
+      type: previous === undefined ? 'ADDED' : 'MODIFIED',
+      resource,
+      revision: this.revision,
+      object: structuredClone(stored),
+      previous,
+    });
     return structuredClone(stored);
   }
 
@@ -47,6 +66,10 @@ export class ObjectStore {
     if (found === undefined) return undefined;
     objects?.delete(key);
     this.revision += 1;
+    // A watch sees the deleted object at the deletion's revision, as etcd reports it.
+    const object = structuredClone(found);
+    object.metadata.resourceVersion = String(this.revision);
+    this.events.record({ type: 'DELETED', resource, revision: this.revision, object, previous: found });
     return found;
   }
 }

@@ -15,6 +15,8 @@ export const KubeApiDoubleOptionsSchema = z
     metricsShape: z.enum(['smi-metrics', 'spec']).default('smi-metrics'),
     /** How long a Deployment takes to become available after a spec change; 0 settles on the write. */
     deploymentRolloutMs: z.number().int().min(0).default(0),
+    /** Writes kept for watches that start from a resourceVersion; an older one gets 410 Expired. */
+    watchHistory: z.number().int().min(1).default(10_000),
   })
   .strict();
 

@@ -2,10 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as discovery from './discovery.js';
 import type { Faults } from './faults.js';
+import { parseFieldSelector } from './field-selector.js';
 import { readBody, sendJson, sendStatus, sendText } from './http-exchange.js';
 import type { KubeObject } from './kube-object.js';
 import { parseLabelSelector } from './label-selector.js';
 import { METRICS_DISCOVERY, type MetricsApi } from './metrics-api.js';
+import type { ObjectStore } from './object-store.js';
 import { openApiGroupVersion, openApiRoot } from './openapi-v3.js';
 import type { RecordedRequest } from './request-log.js';
 import type { ResourceCatalog } from './resource-catalog.js';
@@ -25,10 +27,13 @@ import {
 } from './status.js';
 import { parseIncludeObject, requestedTableVersion, tableContentType, toTable } from './table.js';
 import { METRICS_GROUP, METRICS_VERSION } from './traffic-metrics.js';
+import { serveWatch } from './watch.js';
 
 export interface RouterParts {
   token: string;
   catalog: ResourceCatalog;
+  /** For watches, which read the store's event log. */
+  store: ObjectStore;
   operations: ResourceOperations;
   scale: ScaleSubresource;
   metrics: MetricsApi;
@@ -62,6 +67,8 @@ interface ResourceTarget {
   /** Decoded path after `/proxy` (an escaped `%2F` is a slash there too, as in the API server). */
   proxyPath: string;
   tail: string[];
+  /** Reached through the legacy `/watch/` prefix (`/api/v1/watch/namespaces/{ns}/services`). */
+  legacyWatch: boolean;
 }
 
 /** Answers one HTTP request the way the Kubernetes API server would. */
@@ -82,6 +89,10 @@ export async function routeRequest(
   parts.requests.push(record);
   res.on('finish', () => {
     record.status = res.statusCode;
+  });
+  // A watch usually ends with the client hanging up, which never finishes the response.
+  res.on('close', () => {
+    if (record.status === 0 && res.headersSent) record.status = res.statusCode;
   });
   try {
     if (parts.faults.latencyMs > 0) await sleep(parts.faults.latencyMs, undefined, { ref: false });
@@ -179,7 +190,12 @@ async function groupVersion(
     return sendJson(res, 200, doc);
   }
   if (!parts.catalog.servesVersion(group, version)) throw resourceNotServed(group);
-  const target = resolveTarget(parts.catalog, group, version, segments);
+  const legacyWatch = segments[0] === 'watch' && segments.length > 1;
+  const target = resolveTarget(parts.catalog, group, version, legacyWatch ? segments.slice(1) : segments);
+  if (legacyWatch) {
+    if (target.subresource !== undefined || target.tail.length > 0) throw resourceNotServed(group);
+    return resourceVerb(parts, req, res, url, { ...target, legacyWatch });
+  }
   if (
     target.subresource === 'proxy' &&
     group === '' &&
@@ -225,7 +241,16 @@ function resolveTarget(
   if (def.namespaced && namespace === undefined && name !== undefined) throw resourceNotServed(group);
   const subresource = segments[offset + 2];
   const proxyPath = subresource === 'proxy' ? `/${segments.slice(offset + 3).join('/')}` : '';
-  return { def, version, namespace, name, subresource, proxyPath, tail: segments.slice(offset + 3) };
+  return {
+    def,
+    version,
+    namespace,
+    name,
+    subresource,
+    proxyPath,
+    tail: segments.slice(offset + 3),
+    legacyWatch: false,
+  };
 }
 
 async function resourceVerb(
@@ -249,7 +274,13 @@ async function resourceVerb(
       res.setHeader('Warning', warnings);
     },
   };
-  if (query.get('watch') === 'true' || query.get('watch') === '1') throw methodNotAllowed();
+  // `?watch` on a list path streams events; on one object the API server ignores it and answers a get.
+  const watch = target.legacyWatch || (name === undefined && isTrue(query.get('watch')));
+  if (watch) {
+    if (method !== 'GET' || !def.verbs.includes('watch')) throw methodNotAllowed();
+    const scope = def.namespaced ? target.namespace : undefined;
+    return serveWatch(parts.store, { def, version, namespace: scope, name }, query, req.headers.accept, res);
+  }
   const tableVersion = requestedTableVersion(req.headers.accept);
   const answer = (code: number, objects: unknown, single: boolean): void => {
     if (tableVersion !== null && !subresource) {
@@ -282,12 +313,14 @@ async function resourceVerb(
     if (method === 'GET') {
       const matches = parseLabelSelector(query.get('labelSelector'));
       const scope = def.namespaced ? target.namespace : undefined;
+      const selected = parseFieldSelector(query.get('fieldSelector'));
       const list = parts.operations.list(def, version, scope, matches);
       // Items are needed with apiVersion/kind to print a table; the list alone strips them for built-ins.
       if (tableVersion !== null) {
-        return answer(200, { ...list, items: parts.operations.items(def, version, scope, matches) }, false);
+        const items = parts.operations.items(def, version, scope, matches).filter(selected);
+        return answer(200, { ...list, items }, false);
       }
-      return sendJson(res, 200, list);
+      return sendJson(res, 200, { ...list, items: (list.items as KubeObject[]).filter(selected) });
     }
     if (method === 'POST' && (target.namespace !== undefined || !def.namespaced)) {
       const created = parts.operations.create(def, version, namespace, await readJson(req), options);
@@ -358,6 +391,10 @@ function decodePathSegment(segment: string): string {
     throw badRequest(`malformed escape in path segment "${segment}"`);
   }
 }
+
+/** Query booleans as Go's strconv.ParseBool reads them (`watch=1`, `watch=true`). */
+const isTrue = (value: string | null): boolean =>
+  value !== null && ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value);
 
 function parseFieldValidation(value: string | null): WriteOptions['fieldValidation'] {
   if (value === null || value === '') return 'Warn';

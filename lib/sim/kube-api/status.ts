@@ -139,3 +139,14 @@ export const internalError = (message: string): StatusError =>
 
 /** 422 for a patch that parses but cannot be applied (a failed JSON-patch `test`, a missing path). */
 export const patchNotApplicable = (message: string): StatusError => failure(422, 'Invalid', message);
+
+/** 410 for a watch from a resourceVersion the history no longer reaches; no details, as the API server sends it. */
+export const resourceExpired = (message: string): KubeStatus => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message,
+  reason: 'Expired',
+  code: 410,
+});
