@@ -55,7 +55,7 @@ const stack = await startEmbeddedStack({
   dynamo,
   tableName: 'aviary-local-rollouts',
   kubeconfigPath,
-  logLevel: (process.env.AVIARY_LOG_LEVEL?.toUpperCase() as 'WARN') ?? 'WARN',
+  logLevel: logLevel(process.env.AVIARY_LOG_LEVEL),
   log: (level, message, data) => {
     if (level === 'error' || level === 'warn')
       write(`  [${level}] ${message} ${data ? JSON.stringify(data) : ''}`);
@@ -133,3 +133,10 @@ Aviary keeps serving at ${stack.url} — try, in another terminal:
   npm run aviary -- deploy --target ${t} --revision 6.5.3 --image ghcr.io/stefanprodan/podinfo:6.5.3
   npm run aviary -- slack --user ${approver} "approve ${t}"
 Ctrl-C stops everything.`);
+
+/** The functions' log level (`AVIARY_LOG_LEVEL`); warnings and errors by default, so the demo stays readable. */
+function logLevel(value: string | undefined): 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' {
+  const level = (value ?? 'WARN').toUpperCase();
+  const levels = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
+  return levels.find((l) => l === level) ?? 'WARN';
+}

@@ -1,4 +1,6 @@
+import { deploymentView, parseDeployment } from '../cluster/deployment-view.js';
 import type { RolloutStatus } from '../engine/engine.js';
+import { SEED_IMAGE } from '../sim/cluster/target-objects.js';
 import type { EmbeddedStack } from './embedded-stack.js';
 import { buttonValueIn, type LocalClient } from './local-client.js';
 import { createProgressPrinter } from './progress-printer.js';
@@ -78,18 +80,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   return { healthy, faulty };
 }
 
+/** The repository of the image the target's primary runs, so the demo deploys newer tags of the same thing. */
 function imageBase(stack: EmbeddedStack, target: string): string {
-  const cluster = stack.clusters.get(stack.target(target).cluster);
-  const deployment = cluster?.api.get(
-    'apps/v1',
-    'Deployment',
-    stack.target(target).namespace,
-    stack.target(target).primary.deployment,
-  );
-  const image = (
-    deployment?.spec as { template?: { spec?: { containers?: { image?: string }[] } } } | undefined
-  )?.template?.spec?.containers?.[0]?.image;
-  return (image ?? 'ghcr.io/stefanprodan/podinfo:6.5.0').replace(/:[^:/]+$/, '');
+  const { cluster, namespace, primary } = stack.target(target);
+  const object = stack.clusters.get(cluster)?.api.get('apps/v1', 'Deployment', namespace, primary.deployment);
+  const image = object
+    ? deploymentView(primary.deployment, parseDeployment(object, primary.deployment)).image
+    : null;
+  return (image ?? SEED_IMAGE).replace(/:[^:/]+$/, '');
 }
 
 async function deploy(client: LocalClient, request: Record<string, unknown>): Promise<string> {

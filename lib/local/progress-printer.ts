@@ -4,16 +4,17 @@ import type { Decision } from '../model/rollout.js';
 /** Terminal progress of rollouts: one line per change of phase, weight or decision, not per poll. */
 export function createProgressPrinter(write: (line: string) => void) {
   const last = new Map<string, string>();
+  // A hold repeats every window while evidence accumulates; it is shown once per rollout and weight.
+  const holdsShown = new Set<string>();
   return (status: RolloutStatus): void => {
     const decision = status.lastDecision;
     const key = `${status.phase}|${status.canaryWeight}|${decision?.at ?? ''}|${decision?.action ?? ''}`;
     if (last.get(status.id) === key) return;
     last.set(status.id, key);
     if (decision?.action === 'wait' || decision?.action === 'hold') {
-      // A hold repeats every window while evidence accumulates; show it once per weight.
-      const holdKey = `${status.id}|hold|${status.canaryWeight}`;
-      if (last.has(holdKey)) return;
-      last.set(holdKey, '');
+      const hold = `${status.id}|${status.canaryWeight}`;
+      if (holdsShown.has(hold)) return;
+      holdsShown.add(hold);
     }
     write(formatProgress(status, decision));
   };
