@@ -31,16 +31,13 @@ export const makeTickHandler = (
         throw new Error('tick expects an EventBridge "Scheduled Event"');
       }
       const summary = await (await getApp()).engine.tick();
-      for (const [name, value] of Object.entries(tickMetrics(summary))) {
-        metrics.addMetric(name, MetricUnit.Count, value);
-      }
-      const failed =
-        summary.rollouts.filter((r) => r.error).length + summary.clusters.filter((c) => !c.ok).length;
+      const counts = tickMetrics(summary);
+      for (const [name, value] of Object.entries(counts)) metrics.addMetric(name, MetricUnit.Count, value);
       logger.info('tick', {
         scheduledAt: scheduled.data.time,
-        rollouts: summary.rollouts.length,
+        rollouts: counts.ActiveRollouts,
         acted: summary.rollouts.filter((r) => r.action !== 'none').length,
-        failed,
+        failed: counts.RolloutErrors + counts.ClustersUnreachable,
         summary,
       });
       return summary;

@@ -1,8 +1,7 @@
-import { deploymentView, parseDeployment } from '../cluster/deployment-view.js';
 import type { RolloutStatus } from '../engine/engine.js';
 import { SEED_IMAGE } from '../sim/cluster/target-objects.js';
 import type { EmbeddedStack } from './embedded-stack.js';
-import { buttonValueIn, type LocalClient } from './local-client.js';
+import { approvalButtonFor, type LocalClient } from './local-client.js';
 import { createProgressPrinter } from './progress-printer.js';
 
 export interface DemoOptions {
@@ -83,10 +82,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
 /** The repository of the image the target's primary runs, so the demo deploys newer tags of the same thing. */
 function imageBase(stack: EmbeddedStack, target: string): string {
   const { cluster, namespace, primary } = stack.target(target);
-  const object = stack.clusters.get(cluster)?.api.get('apps/v1', 'Deployment', namespace, primary.deployment);
-  const image = object
-    ? deploymentView(primary.deployment, parseDeployment(object, primary.deployment)).image
-    : null;
+  const image = stack.clusters.get(cluster)?.deployment(namespace, primary.deployment).image;
   return (image ?? SEED_IMAGE).replace(/:[^:/]+$/, '');
 }
 
@@ -108,10 +104,7 @@ async function follow(
   const deadline = Date.now() + (options.rolloutTimeoutMs ?? 180_000);
   for (;;) {
     options.signal?.throwIfAborted();
-    const response = await options.client.get(`/rollouts/${encodeURIComponent(id)}`);
-    if (response.status !== 200)
-      throw new Error(`GET /rollouts/${id}: ${response.status} ${JSON.stringify(response.body)}`);
-    const status = response.body as RolloutStatus;
+    const status = await options.client.rollout(id);
     print(status);
     if (done(status)) return status;
     if (Date.now() > deadline)
@@ -123,10 +116,8 @@ async function follow(
 async function approvalButton(options: DemoOptions, id: string) {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    for (const message of options.stack.slack?.messages ?? []) {
-      const value = buttonValueIn(message.blocks, 'approve');
-      if (value?.rolloutId === id) return value;
-    }
+    const value = approvalButtonFor(options.stack.slack?.messages ?? [], id);
+    if (value) return value;
     if (Date.now() > deadline) throw new Error(`no Slack approval message for ${id}`);
     await sleep(200, options.signal);
   }

@@ -100,7 +100,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       writeKubeconfigFile(
         options.kubeconfigPath,
         [...clusters.values()].map((c) => ({
-          name: c.name,
+          contextName: c.name,
           server: c.api.url,
           caPem: c.api.caPem,
           token: c.api.token,

@@ -1,3 +1,4 @@
+import type { RolloutStatus } from '../engine/engine.js';
 import { signDeployRequest } from '../signatures/deploy-hmac.js';
 import { signSlackRequest } from '../signatures/slack.js';
 import {
@@ -25,6 +26,8 @@ export interface LocalClient {
   /** `/aviary <text>` as `userId`. */
   slash(text: string, userId: string): Promise<LocalResponse>;
   get(path: string): Promise<LocalResponse>;
+  /** `GET /rollouts/{id}`; anything but a 200 is an error naming the status and body. */
+  rollout(id: string): Promise<RolloutStatus>;
   post(path: string, body: string, headers: Record<string, string>): Promise<LocalResponse>;
 }
 
@@ -80,6 +83,13 @@ export function createLocalClient(options: LocalClientOptions): LocalClient {
         }).toString(),
       ),
     get: async (path) => answer(await fetch(new URL(path, options.url))),
+    rollout: async (id) => {
+      const response = await answer(await fetch(new URL(`/rollouts/${encodeURIComponent(id)}`, options.url)));
+      if (response.status !== 200) {
+        throw new Error(`GET /rollouts/${id}: ${response.status} ${JSON.stringify(response.body)}`);
+      }
+      return response.body as RolloutStatus;
+    },
     post,
   };
 }
@@ -103,6 +113,18 @@ export function buttonValueIn(blocks: unknown[], decision: 'approve' | 'reject')
       const e = element as { action_id?: unknown; value?: unknown };
       if (e.action_id === actionId && typeof e.value === 'string') return decodeButtonValue(e.value);
     }
+  }
+  return null;
+}
+
+/** The Approve button Aviary rendered for `rolloutId`, from the messages it posted, or null when there is none. */
+export function approvalButtonFor(
+  messages: readonly { blocks: unknown[] }[],
+  rolloutId: string,
+): ApprovalButtonValue | null {
+  for (const message of messages) {
+    const value = buttonValueIn(message.blocks, 'approve');
+    if (value?.rolloutId === rolloutId) return value;
   }
   return null;
 }

@@ -8,7 +8,7 @@ import { makeSlackWebhookHandler } from '../../functions/slack-webhook.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../lib/http/raw-body.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
 import type { EmbeddedStack } from '../../lib/local/embedded-stack.js';
-import { buttonValueIn, type LocalClient, type LocalResponse } from '../../lib/local/local-client.js';
+import { approvalButtonFor, type LocalClient, type LocalResponse } from '../../lib/local/local-client.js';
 import {
   DEPLOY_SIGNATURE_HEADER,
   DEPLOY_TIMESTAMP_HEADER,
@@ -171,10 +171,7 @@ describe('bad requests through the HTTP gateway are refused with a 4xx that says
     rolloutId = (started.body as { rollout: { id: string } }).rollout.id;
     const { status } = await tickUntil(stack, clock, client, rolloutId, ['awaiting_approval', 'failed']);
     expect(status.phase).toBe('awaiting_approval');
-    const message = stack.slack?.messages.find(
-      (m) => buttonValueIn(m.blocks, 'approve')?.rolloutId === rolloutId,
-    );
-    const value = buttonValueIn(message?.blocks ?? [], 'approve');
+    const value = approvalButtonFor(stack.slack?.messages ?? [], rolloutId);
     if (!value) throw new Error('no Approve button on the approval message');
     approveButton = value;
   }, 120_000);
@@ -967,10 +964,7 @@ describe('bad requests through the HTTP gateway are refused with a 4xx that says
     });
 
     // The button Aviary rendered for the newer rollout does work: the refusals were about the binding.
-    const message = stack.slack?.messages.find(
-      (m) => buttonValueIn(m.blocks, 'approve')?.rolloutId === newId,
-    );
-    const newButton = buttonValueIn(message?.blocks ?? [], 'approve');
+    const newButton = approvalButtonFor(stack.slack?.messages ?? [], newId);
     expect(newButton).toEqual({ rolloutId: newId, revision: 'rev-652', gate: 'promotion' });
     if (!newButton) return;
     const approved = await client.click(newButton, APPROVER, 'approve');

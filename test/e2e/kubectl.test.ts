@@ -63,6 +63,10 @@ describe('kubectl sees what the rollout status says', () => {
     return (args.includes('json') ? JSON.parse(stdout) : stdout) as T;
   }
 
+  /** The Deployments of namespace `demo` as kubectl lists them (`-o json`). */
+  const deploymentsOn = (context: string) =>
+    kubectl<List<Deployment>>(context, 'get', 'deployments', '-n', 'demo', '-o', 'json');
+
   /** `weight` as kubectl prints it: an integer (v1alpha2+) or a quantity like `900m` (v1alpha1). */
   const weightOf = (w: number | string | undefined): number =>
     typeof w === 'string' && w.endsWith('m') ? Number(w.slice(0, -1)) / 1000 : Number(w ?? 1);
@@ -143,15 +147,7 @@ describe('kubectl sees what the rollout status says', () => {
   it('before any rollout: 100/0 on both routers, the canary Deployment scaled to zero', async () => {
     expect(await splitWeights()).toEqual({ primary: 100, canary: 0 });
     expect(await routeWeights()).toEqual({ primary: 100, canary: 0 });
-    const deployments = await kubectl<List<Deployment>>(
-      'sim',
-      'get',
-      'deployments',
-      '-n',
-      'demo',
-      '-o',
-      'json',
-    );
+    const deployments = await deploymentsOn('sim');
     const canary = deployments.items.find((d) => d.metadata.name === 'podinfo-canary');
     expect(canary?.spec.replicas).toBe(0);
   }, 120_000);
@@ -180,15 +176,7 @@ describe('kubectl sees what the rollout status says', () => {
 
   it('`kubectl get deployments` shows the canary running the rollout image beside the untouched primary', async () => {
     const status = await statusOf(client, ids.podinfo);
-    const deployments = await kubectl<List<Deployment>>(
-      'sim',
-      'get',
-      'deployments',
-      '-n',
-      'demo',
-      '-o',
-      'json',
-    );
+    const deployments = await deploymentsOn('sim');
     const byName = new Map(deployments.items.map((d) => [d.metadata.name, d]));
     const canary = byName.get('podinfo-canary');
     const primary = byName.get('podinfo-primary');
@@ -214,15 +202,7 @@ describe('kubectl sees what the rollout status says', () => {
     );
 
     // And on the other cluster, the checkout canary.
-    const edgeDeployments = await kubectl<List<Deployment>>(
-      'edge',
-      'get',
-      'deployments',
-      '-n',
-      'demo',
-      '-o',
-      'json',
-    );
+    const edgeDeployments = await deploymentsOn('edge');
     const checkoutCanary = edgeDeployments.items.find((d) => d.metadata.name === 'checkout-canary');
     expect(checkoutCanary?.spec.template.spec.containers[0]?.image).toBe(image('6.5.1'));
   }, 120_000);
@@ -234,15 +214,7 @@ describe('kubectl sees what the rollout status says', () => {
     for (let i = 0; i < 6 && status.phase !== 'failed'; i++) status = (await tick()).checkout;
     expect(status.phase).toBe('failed');
     expect(await routeWeights()).toEqual({ primary: 100, canary: 0 });
-    const edgeDeployments = await kubectl<List<Deployment>>(
-      'edge',
-      'get',
-      'deployments',
-      '-n',
-      'demo',
-      '-o',
-      'json',
-    );
+    const edgeDeployments = await deploymentsOn('edge');
     expect(edgeDeployments.items.find((d) => d.metadata.name === 'checkout-canary')?.spec.replicas).toBe(0);
     // podinfo, on the other cluster, is still at its gate.
     expect(await splitWeights()).toEqual({ primary: 50, canary: 50 });

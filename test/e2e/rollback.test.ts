@@ -1,25 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
-import type { EmbeddedStack } from '../../lib/local/embedded-stack.js';
-import type { LocalClient } from '../../lib/local/local-client.js';
+import { describe, expect, it } from 'vitest';
 import { SEED_IMAGE } from '../../lib/sim/cluster/target-objects.js';
-import { deploymentIn, type FakeClock, startTestStack, tickUntil } from './stack.js';
+import { deploymentIn, tickUntil, useTestStack } from './stack.js';
 
 describe('a bad canary is rolled back, whatever router and metric source carry it', () => {
-  let dynamo: DynamoDbLocal;
-  let stack: EmbeddedStack;
-  let clock: FakeClock;
-  let client: LocalClient;
-
-  beforeAll(async () => {
-    dynamo = await startDynamoDbLocal();
-    ({ stack, clock, client } = await startTestStack(dynamo, { seed: 11 }));
-  }, 120_000);
-
-  afterAll(async () => {
-    await stack?.close();
-    await dynamo?.stop();
-  });
+  const e2e = useTestStack({ seed: 11 });
 
   let rolledBack = 0;
   const cases = [
@@ -48,6 +32,7 @@ describe('a bad canary is rolled back, whatever router and metric source carry i
 
   for (const c of cases) {
     it(`${c.target} (${c.how}): ${c.tag} → rolling_back → failed, primary untouched, canary at zero`, async () => {
+      const { stack, clock, client } = e2e;
       const image = `ghcr.io/stefanprodan/podinfo:${c.tag}`;
       const started = await client.deploy({ target: c.target, revision: `rev-${c.tag}`, image });
       expect(started.status, JSON.stringify(started.body)).toBe(202);

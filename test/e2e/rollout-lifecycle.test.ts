@@ -1,34 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
-import type { EmbeddedStack } from '../../lib/local/embedded-stack.js';
-import { buttonValueIn, type LocalClient } from '../../lib/local/local-client.js';
-import {
-  APPROVER,
-  deploymentIn,
-  type FakeClock,
-  STRANGER,
-  startTestStack,
-  statusOf,
-  tickUntil,
-} from './stack.js';
+import { describe, expect, it } from 'vitest';
+import { approvalButtonFor } from '../../lib/local/local-client.js';
+import { APPROVER, deploymentIn, STRANGER, statusOf, tickUntil, useTestStack } from './stack.js';
 
 describe('a rollout end to end: signed webhook → ticks → Slack approval → promoted, on real parts', () => {
-  let dynamo: DynamoDbLocal;
-  let stack: EmbeddedStack;
-  let clock: FakeClock;
-  let client: LocalClient;
-
-  beforeAll(async () => {
-    dynamo = await startDynamoDbLocal();
-    ({ stack, clock, client } = await startTestStack(dynamo, { seed: 7 }));
-  }, 120_000);
-
-  afterAll(async () => {
-    await stack?.close();
-    await dynamo?.stop();
-  });
+  const e2e = useTestStack({ seed: 7 });
 
   it('walks the TrafficSplit through every step, waits for an approver, then promotes the canary image', async () => {
+    const { stack, clock, client } = e2e;
     const image = 'ghcr.io/stefanprodan/podinfo:6.5.1';
     const started = await client.deploy({ target: 'podinfo', revision: 'rev-651', image });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
@@ -50,9 +28,8 @@ describe('a rollout end to end: signed webhook → ticks → Slack approval → 
     for (const d of advances) expect(d.metrics?.canary?.successCount).toBeGreaterThan(0);
     expect(status.lastDecision?.action).toBe('request_approval');
 
-    const message = stack.slack?.messages.find((m) => buttonValueIn(m.blocks, 'approve')?.rolloutId === id);
-    expect(message?.channel).toBe('C0DEPLOYS');
-    const value = buttonValueIn(message?.blocks ?? [], 'approve');
+    const value = approvalButtonFor(stack.slack?.messages ?? [], id);
+    expect(stack.slack?.messages.find((m) => approvalButtonFor([m], id))?.channel).toBe('C0DEPLOYS');
     if (!value) throw new Error('no approve button on the approval message');
     expect(value).toMatchObject({ rolloutId: id, revision: 'rev-651' });
 

@@ -1,6 +1,6 @@
-import { deploymentView, parseDeployment } from '../../lib/cluster/deployment-view.js';
+import { afterAll, beforeAll } from 'vitest';
 import type { RolloutStatus } from '../../lib/engine/engine.js';
-import type { DynamoDbLocal } from '../../lib/local/dynamodb-local.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
 import { type EmbeddedStack, startEmbeddedStack } from '../../lib/local/embedded-stack.js';
 import { createLocalClient, type LocalClient } from '../../lib/local/local-client.js';
 import { type AviaryConfig, AviaryConfigSchema } from '../../lib/model/config.js';
@@ -80,12 +80,7 @@ export function clientFor(stack: EmbeddedStack, clock: FakeClock): LocalClient {
   });
 }
 
-export async function statusOf(client: LocalClient, id: string): Promise<RolloutStatus> {
-  const response = await client.get(`/rollouts/${encodeURIComponent(id)}`);
-  if (response.status !== 200)
-    throw new Error(`GET /rollouts/${id}: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body as RolloutStatus;
-}
+export const statusOf = (client: LocalClient, id: string): Promise<RolloutStatus> => client.rollout(id);
 
 /**
  * Moves the clock one analysis interval and runs the scheduled function, until the rollout reaches one of
@@ -118,8 +113,7 @@ export async function tickUntil(
 export function deploymentIn(stack: EmbeddedStack, cluster: string, name: string): DeploymentView {
   const sim = stack.clusters.get(cluster);
   if (!sim) throw new Error(`no simulated cluster "${cluster}"`);
-  const object = sim.api.get('apps/v1', 'Deployment', 'demo', name);
-  return deploymentView(name, object ? parseDeployment(object, name) : null);
+  return sim.deployment('demo', name);
 }
 
 /** An embedded stack on a shared DynamoDB Local at a fake clock, with a client that signs at that clock. */
@@ -137,4 +131,28 @@ export async function startTestStack(
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
   });
   return { stack, clock, client: clientFor(stack, clock) };
+}
+
+export interface TestStackHandle {
+  stack: EmbeddedStack;
+  clock: FakeClock;
+  client: LocalClient;
+}
+
+/**
+ * For a file with one stack: starts DynamoDB Local and the stack before its tests, stops both after. The handle
+ * is filled in `beforeAll`; read it inside tests.
+ */
+export function useTestStack(options: Parameters<typeof startTestStack>[1] = {}): TestStackHandle {
+  let dynamo: DynamoDbLocal | undefined;
+  const handle = {} as TestStackHandle;
+  beforeAll(async () => {
+    dynamo = await startDynamoDbLocal();
+    Object.assign(handle, await startTestStack(dynamo, options));
+  }, 120_000);
+  afterAll(async () => {
+    await handle.stack?.close();
+    await dynamo?.stop();
+  }, 120_000);
+  return handle;
 }

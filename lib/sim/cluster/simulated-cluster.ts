@@ -1,12 +1,14 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { normalQuantile } from '../../analysis/normal.js';
 import { deploymentView, parseDeployment } from '../../cluster/deployment-view.js';
 import type { ClusterConfig, ResolvedTarget } from '../../model/config.js';
-import type { Weights, WorkloadWindow } from '../../model/observation.js';
+import type { DeploymentView, Weights, WorkloadWindow } from '../../model/observation.js';
 import { parseHttpRoute, routeWeights } from '../../router/httproute-rules.js';
 import { parseTrafficSplit, splitWeights } from '../../router/trafficsplit-backends.js';
 import { type KubeApiDouble, startKubeApiDouble, type TrafficSample } from '../kube-api/index.js';
 import { createPrometheusHandler } from '../prometheus-double.js';
 import { createRandom, type Random } from '../random.js';
+import { logNormalOf } from '../traffic-model.js';
 import { type MeshTrafficOptions, sampleDeploymentWindow, type TargetTraffic } from './mesh-traffic.js';
 import { targetObjects } from './target-objects.js';
 
@@ -28,6 +30,8 @@ export interface SimulatedCluster {
   readonly name: string;
   readonly api: KubeApiDouble;
   kubeConfig(): KubeConfig;
+  /** A Deployment as the product reads it (image of the first container, replicas, readiness). */
+  deployment(namespace: string, name: string): DeploymentView;
   /** The weights the cluster's router currently holds for a target (what the mesh routes by). */
   weightsOf(target: ResolvedTarget): Weights;
   /** What the simulated mesh's proxies would count for a workload over a window (null: no traffic). */
@@ -69,9 +73,13 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
     return split ? splitWeights(parseTrafficSplit(split, what), target, what) : { primary: 100, canary: 0 };
   };
 
-  const side = (target: ResolvedTarget, deployment: string): TargetTraffic['canary'] => {
-    const object = api.get('apps/v1', 'Deployment', target.namespace, deployment);
-    const view = deploymentView(deployment, object ? parseDeployment(object, deployment) : null);
+  const deploymentOf = (namespace: string, name: string): DeploymentView => {
+    const object = api.get('apps/v1', 'Deployment', namespace, name);
+    return deploymentView(name, object ? parseDeployment(object, name) : null);
+  };
+
+  const side = (target: ResolvedTarget, name: string): TargetTraffic['canary'] => {
+    const view = deploymentOf(target.namespace, name);
     return { image: view.image, readyReplicas: view.readyReplicas };
   };
 
@@ -131,21 +139,25 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
     name: options.name,
     api,
     kubeConfig: () => api.kubeConfig(options.name),
+    deployment: deploymentOf,
     weightsOf,
     windowFor,
     close: () => api.close(),
   };
 }
 
-const Z90_OVER_Z99 = 1.2815515655446004 / 2.3263478740408408;
+const Z90 = normalQuantile(0.9);
 
-/** The SMI API also reports p90; the simulated latencies are log-normal, so it sits between p50 and p99 in log space. */
+/** The SMI API also reports p90: the simulated latencies are log-normal through p50 and p99, so read it off that. */
 function toTrafficSample(window: WorkloadWindow): TrafficSample | null {
   if (window.successCount + window.failureCount === 0) return null;
   const p50 = window.p50Ms ?? 0;
   const p99 = window.p99Ms ?? p50;
-  const p90 =
-    p50 > 0 && p99 > 0 ? Math.exp(Math.log(p50) + Z90_OVER_Z99 * (Math.log(p99) - Math.log(p50))) : p50;
+  let p90 = p50;
+  if (p50 > 0 && p99 > 0) {
+    const { mu, sigma } = logNormalOf({ p50, p99 });
+    p90 = Math.exp(mu + sigma * Z90);
+  }
   return {
     successCount: window.successCount,
     failureCount: window.failureCount,
