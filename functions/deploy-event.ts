@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { App } from '../lib/app/app.js';
-import { getLambdaApp } from '../lib/app/lambda-app.js';
+import { lambdaApp } from '../lib/app/lambda-app.js';
 import { DEFAULT_DEPLOY_EVENT_SOURCE, handleDeployEvent } from '../lib/http/routes/deploy-event.js';
 
 export interface DeployEventOutcome {
@@ -24,4 +24,6 @@ export const makeDeployEventHandler = (
       return { rollout: result.rollout.id, created: result.created };
     });
 
-export const handler = makeDeployEventHandler(getLambdaApp);
+// One logger per function: the engine's lines carry this invocation's request id and cold-start flag.
+const logger = new Logger({ serviceName: 'aviary' });
+export const handler = makeDeployEventHandler(lambdaApp({ logger, secrets: ['slackBotToken'] }), logger);

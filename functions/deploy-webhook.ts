@@ -1,7 +1,7 @@
 // POST /webhooks/deploy — CI announces a revision (Aviary HMAC signature).
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../lib/app/app.js';
-import { getLambdaApp } from '../lib/app/lambda-app.js';
+import { lambdaApp } from '../lib/app/lambda-app.js';
 import { httpPipeline } from '../lib/http/http-pipeline.js';
 import { handleDeployWebhook } from '../lib/http/routes/deploy-webhook.js';
 
@@ -10,4 +10,9 @@ export const makeDeployWebhookHandler = (
   logger: Logger = new Logger({ serviceName: 'aviary' }),
 ) => httpPipeline(getApp, handleDeployWebhook, logger);
 
-export const handler = makeDeployWebhookHandler(getLambdaApp);
+// One logger per function: the engine's lines carry this invocation's request id and cold-start flag.
+const logger = new Logger({ serviceName: 'aviary' });
+export const handler = makeDeployWebhookHandler(
+  lambdaApp({ logger, secrets: ['deploySecret', 'slackBotToken'] }),
+  logger,
+);

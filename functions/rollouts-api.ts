@@ -1,7 +1,7 @@
 // GET /rollouts and GET /rollouts/{id} — rollout status as JSON.
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../lib/app/app.js';
-import { getLambdaApp } from '../lib/app/lambda-app.js';
+import { lambdaApp } from '../lib/app/lambda-app.js';
 import { httpPipeline } from '../lib/http/http-pipeline.js';
 import { handleRolloutsApi } from '../lib/http/routes/rollouts-api.js';
 
@@ -10,4 +10,6 @@ export const makeRolloutsApiHandler = (
   logger: Logger = new Logger({ serviceName: 'aviary' }),
 ) => httpPipeline(getApp, handleRolloutsApi, logger);
 
-export const handler = makeRolloutsApiHandler(getLambdaApp);
+// One logger per function: the engine's lines carry this invocation's request id and cold-start flag.
+const logger = new Logger({ serviceName: 'aviary' });
+export const handler = makeRolloutsApiHandler(lambdaApp({ logger, secrets: [] }), logger);

@@ -1,7 +1,7 @@
 // POST /webhooks/slack — approval buttons and the /aviary slash command (Slack signature).
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../lib/app/app.js';
-import { getLambdaApp } from '../lib/app/lambda-app.js';
+import { lambdaApp } from '../lib/app/lambda-app.js';
 import { httpPipeline } from '../lib/http/http-pipeline.js';
 import { handleSlackWebhook } from '../lib/http/routes/slack-webhook.js';
 
@@ -10,4 +10,9 @@ export const makeSlackWebhookHandler = (
   logger: Logger = new Logger({ serviceName: 'aviary' }),
 ) => httpPipeline(getApp, handleSlackWebhook, logger);
 
-export const handler = makeSlackWebhookHandler(getLambdaApp);
+// One logger per function: the engine's lines carry this invocation's request id and cold-start flag.
+const logger = new Logger({ serviceName: 'aviary' });
+export const handler = makeSlackWebhookHandler(
+  lambdaApp({ logger, secrets: ['slackSigningSecret', 'slackBotToken'] }),
+  logger,
+);

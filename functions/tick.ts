@@ -6,8 +6,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import middy from '@middy/core';
 import { z } from 'zod';
-import type { App } from '../lib/app/app.js';
-import { getLambdaApp } from '../lib/app/lambda-app.js';
+import type { FleetApp } from '../lib/app/app.js';
+import { lambdaFleetApp } from '../lib/app/lambda-fleet-app.js';
 import type { TickSummary } from '../lib/engine/engine.js';
 import { tickMetrics } from '../lib/engine/tick-metrics.js';
 
@@ -17,7 +17,7 @@ const ScheduledEventSchema = EventBridgeSchema.extend({
 });
 
 export const makeTickHandler = (
-  getApp: () => Promise<App>,
+  getApp: () => Promise<FleetApp>,
   logger: Logger = new Logger({ serviceName: 'aviary' }),
   metrics: Metrics = new Metrics({ namespace: 'Aviary', serviceName: 'aviary' }),
 ) =>
@@ -30,7 +30,7 @@ export const makeTickHandler = (
         logger.error('not an EventBridge scheduled event', { issues: scheduled.error.issues });
         throw new Error('tick expects an EventBridge "Scheduled Event"');
       }
-      const summary = await (await getApp()).engine.tick();
+      const summary = await (await getApp()).fleet.tick();
       const counts = tickMetrics(summary);
       for (const [name, value] of Object.entries(counts)) metrics.addMetric(name, MetricUnit.Count, value);
       logger.info('tick', {
@@ -43,4 +43,6 @@ export const makeTickHandler = (
       return summary;
     });
 
-export const handler = makeTickHandler(getLambdaApp);
+// One logger per function: the engine's lines carry this invocation's request id and cold-start flag.
+const logger = new Logger({ serviceName: 'aviary' });
+export const handler = makeTickHandler(lambdaFleetApp({ logger }), logger);

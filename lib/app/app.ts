@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine.js';
+import type { Engine, Fleet } from '../engine/engine.js';
 import type { AviaryConfig } from '../model/config.js';
 import type { SlackResponder } from '../notify/slack-responder.js';
 
@@ -10,13 +10,26 @@ export interface Secrets {
   githubWebhookSecret: string;
 }
 
-/** Everything a Lambda handler needs, built once per container (or once per `npm start`). */
+/** The secrets one function was composed with: each function fetches only those it uses. */
+export type FunctionSecrets = Partial<Secrets>;
+
+/**
+ * What an HTTP or event function needs: the store and the notifier behind the engine, its own secrets. Built
+ * from parts kept for the container's life; rebuilt when a refreshed secret changes.
+ */
 export interface App {
   config: AviaryConfig;
-  secrets: Secrets;
+  secrets: FunctionSecrets;
   engine: Engine;
   /** Milliseconds since the epoch; injected so signatures and the core can be tested at fixed times. */
   clock: () => number;
   /** Private answers to Slack interactions Aviary refuses; absent where there is no Slack. */
   respond?: SlackResponder;
+}
+
+/** What the scheduled tick needs: the fleet engine, which alone reaches clusters and metric sources. */
+export interface FleetApp {
+  config: AviaryConfig;
+  fleet: Fleet;
+  clock: () => number;
 }

@@ -1,49 +1,38 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createClusterConnector } from '../cluster/create-connector.js';
-import { loadConfig } from '../config/load-config.js';
-import type { Notifier } from '../notify/notifier.js';
-import { createSlackNotifier } from '../notify/slack-notifier.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { createSlackResponder } from '../notify/slack-responder.js';
-import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
-import type { App } from './app.js';
+import type { App, Secrets } from './app.js';
+import { composeOnSecretChange } from './compose-on-secret-change.js';
 import { createApp } from './create-app.js';
-import { loadSecrets } from './secrets.js';
+import { engineLog, lambdaBase, lambdaNotifier } from './lambda-parts.js';
+import { createSecretsLoader } from './secrets.js';
 
-const logger = new Logger({ serviceName: 'aviary' });
-let app: Promise<App> | undefined;
-
-/** Built once per Lambda container; a failed build is retried on the next invocation. */
-export function getLambdaApp(): Promise<App> {
-  app ??= buildLambdaApp().catch((error: unknown) => {
-    app = undefined;
-    throw error;
-  });
-  return app;
+export interface LambdaAppOptions<K extends keyof Secrets> {
+  /** The function's logger: the engine and the notifier log through it. */
+  logger: Logger;
+  /** The secrets this function uses (the Slack bot token for notifications included); no other is fetched. */
+  secrets: readonly K[];
 }
 
-async function buildLambdaApp(): Promise<App> {
-  const tableName = process.env.TABLE_NAME;
-  if (!tableName) throw new Error('TABLE_NAME is not set');
-  const config = loadConfig();
-  const secrets = await loadSecrets();
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const notifier: Notifier = secrets.slackBotToken
-    ? createSlackNotifier({
-        token: secrets.slackBotToken,
-        log: (level, message, data) => logger[level](message, data),
-      })
-    : { publish: async () => null };
-  return createApp({
-    config,
-    secrets,
-    store: new DynamoDbRolloutStore({ client: doc, tableName }),
-    connector: createClusterConnector(),
-    notifier,
-    respond: createSlackResponder({ log: (level, message, data) => logger[level](message, data ?? {}) }),
-    log: (level, message, data) => logger[level](message, data ?? {}),
-  });
+/**
+ * The composition of one HTTP or event function on Lambda: the store, the notifier and its own secrets, no
+ * cluster access. Built once per container; rebuilt when a secret it uses is rotated.
+ */
+export function lambdaApp<K extends keyof Secrets>(options: LambdaAppOptions<K>): () => Promise<App> {
+  const { logger } = options;
+  return composeOnSecretChange(
+    () => ({ ...lambdaBase(), loadSecrets: createSecretsLoader({ keys: options.secrets }) }),
+    (parts) => parts.loadSecrets(),
+    (parts, secrets): App => {
+      const log = engineLog(logger);
+      const token = (secrets as Partial<Secrets>).slackBotToken;
+      return createApp({
+        config: parts.config,
+        secrets,
+        store: parts.store,
+        notifier: lambdaNotifier(token, logger),
+        respond: createSlackResponder({ log }),
+        log,
+      });
+    },
+  );
 }

@@ -8,21 +8,28 @@ import type { Notifier } from '../notify/notifier.js';
 import type { TrafficRouterFactory } from '../router/traffic-router.js';
 import type { RolloutStore } from '../store/rollout-store.js';
 
-/** Everything the engine does I/O through; each one an adapter behind a small interface. */
+/**
+ * What starting, steering and reading rollouts needs: the store and the notifier, never a cluster. The webhooks,
+ * the status API and the Slack function are composed with these only, so their bundles hold no cluster client.
+ */
 export interface EngineDeps {
   config: AviaryConfig;
   store: RolloutStore;
-  connector: ClusterConnector;
-  routers: TrafficRouterFactory;
-  metrics: MetricSourceFactory;
-  workloads: WorkloadsFactory;
   notifier: Notifier;
-  judgeFor: (policy: Policy) => Judge;
   clock: () => number;
   log: EngineLog;
 }
 
-/** Structured log sink (Powertools Logger on Lambda, the terminal locally). */
+/** What advancing rollouts needs on top: the clusters (routers, workloads), metric sources and judges. */
+export interface FleetDeps extends EngineDeps {
+  connector: ClusterConnector;
+  routers: TrafficRouterFactory;
+  metrics: MetricSourceFactory;
+  workloads: WorkloadsFactory;
+  judgeFor: (policy: Policy) => Judge;
+}
+
+/** Structured log sink (the function's Powertools Logger on Lambda, the terminal locally). */
 export type EngineLog = (
   level: 'info' | 'warn' | 'error',
   message: string,

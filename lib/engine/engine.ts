@@ -39,13 +39,17 @@ export interface RolloutStatus {
   history: Decision[];
 }
 
-/** What the Lambda handlers (and the local server) call. */
+/** What the HTTP and event functions (and the local server) call: no cluster is reached through it. */
 export interface Engine {
   start(input: StartInput): Promise<StartResult>;
   /** `ref` is a rollout id or a target name (its active rollout). */
   command(ref: string, command: Command): Promise<CommandResult>;
-  /** Advance every active rollout whose check is due; converge every active rollout's cluster state. */
-  tick(): Promise<TickSummary>;
   status(id: string): Promise<RolloutStatus | null>;
   list(options?: { target?: string; limit?: number }): Promise<RolloutStatus[]>;
+}
+
+/** What the scheduled tick calls: the only part of Aviary that reaches clusters and metric sources. */
+export interface Fleet {
+  /** Advance every active rollout whose check is due; converge every active rollout's cluster state. */
+  tick(): Promise<TickSummary>;
 }

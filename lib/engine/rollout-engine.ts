@@ -7,7 +7,6 @@ import type { CommandResult, Engine, RolloutStatus, StartInput, StartResult } fr
 import type { EngineDeps } from './engine-deps.js';
 import { publishAndRemember } from './publish.js';
 import { toStatus } from './status-view.js';
-import { runTick } from './tick.js';
 
 /** Lost races are retried from a fresh read this many times before the caller sees a 409. */
 const ATTEMPTS = 4;
@@ -16,7 +15,6 @@ export function createEngine(deps: EngineDeps): Engine {
   return {
     start: (input) => start(deps, input),
     command: (ref, command) => runCommand(deps, ref, command),
-    tick: () => runTick(deps),
     status: (id) => status(deps, id),
     list: (options) => list(deps, options),
   };

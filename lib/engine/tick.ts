@@ -2,13 +2,13 @@ import type { Rollout } from '../model/rollout.js';
 import { type AdvanceResult, advanceRollout } from './advance-rollout.js';
 import { fanOutByCluster } from './cluster-fanout.js';
 import type { TickSummary } from './engine.js';
-import type { EngineDeps } from './engine-deps.js';
+import type { FleetDeps } from './engine-deps.js';
 
 /**
  * The scheduled tick: every active rollout, clusters worked on concurrently with a per-cluster time budget.
  * A slow or unreachable cluster only delays its own rollouts, which hold (never roll back) until it answers.
  */
-export async function runTick(deps: EngineDeps): Promise<TickSummary> {
+export async function runTick(deps: FleetDeps): Promise<TickSummary> {
   const at = deps.clock();
   const active = await deps.store.listActive();
   const outcomes = await fanOutByCluster(

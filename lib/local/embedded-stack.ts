@@ -5,8 +5,9 @@ import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
 import { makeRolloutsApiHandler } from '../../functions/rollouts-api.js';
 import { makeSlackWebhookHandler } from '../../functions/slack-webhook.js';
 import { makeTickHandler } from '../../functions/tick.js';
-import type { App, Secrets } from '../app/app.js';
+import type { App, FleetApp, Secrets } from '../app/app.js';
 import { createApp } from '../app/create-app.js';
+import { createFleetApp } from '../app/create-fleet-app.js';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { resolveTarget } from '../config/load-config.js';
 import type { TickSummary } from '../engine/engine.js';
@@ -50,6 +51,8 @@ export interface EmbeddedStackOptions {
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
 export interface EmbeddedStack {
   app: App;
+  /** The tick's composition (routers, metric sources, cluster access). */
+  fleetApp: FleetApp;
   /** Base URL of the local HTTP API: `POST /webhooks/{deploy,github,slack}`, `GET /rollouts[/{id}]`. */
   url: string;
   secrets: Secrets;
@@ -119,10 +122,20 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       respond = createSlackResponder({ allowedOrigins: [new URL(slack.apiUrl).origin] });
     }
 
+    // Two compositions over the same table, as on Lambda: the HTTP functions never reach a cluster.
+    const store = new DynamoDbRolloutStore({ client: dynamo.doc, tableName });
     const app = createApp({
       config,
       secrets,
-      store: new DynamoDbRolloutStore({ client: dynamo.doc, tableName }),
+      store,
+      notifier,
+      ...(respond ? { respond } : {}),
+      clock,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    const fleetApp = createFleetApp({
+      config,
+      store,
       connector: createClusterConnector({
         simulated: (name) => {
           const cluster = clusters.get(name);
@@ -131,7 +144,6 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         },
       }),
       notifier,
-      ...(respond ? { respond } : {}),
       clock,
       ...(options.log ? { log: options.log } : {}),
     });
@@ -150,10 +162,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     });
     cleanups.push(() => gateway.close());
     const metrics = new RecordingMetrics({ namespace: 'Aviary', serviceName: 'aviary-local' });
-    const tickHandler = makeTickHandler(getApp, logger, metrics);
+    const tickHandler = makeTickHandler(async (): Promise<FleetApp> => fleetApp, logger, metrics);
 
     return {
       app,
+      fleetApp,
       url: gateway.url,
       secrets,
       tableName,

@@ -1,7 +1,7 @@
-import type { App, Secrets } from '../../lib/app/app.js';
+import type { App, FleetApp, Secrets } from '../../lib/app/app.js';
 import { newRollout } from '../../lib/core/rollout-start.js';
 import { transition } from '../../lib/core/transition.js';
-import type { Engine } from '../../lib/engine/engine.js';
+import type { Engine, Fleet } from '../../lib/engine/engine.js';
 import { type AviaryConfig, AviaryConfigSchema, type ResolvedTarget } from '../../lib/model/config.js';
 import { PolicySchema } from '../../lib/model/policy.js';
 import type { Rollout } from '../../lib/model/rollout.js';
@@ -96,4 +96,8 @@ export function awaitingApproval(patch: Partial<Rollout> = {}): Rollout {
 
 export function appWith(engine: Engine, patch: Partial<App> = {}): App {
   return { config: CONFIG, secrets: SECRETS, engine, clock: () => NOW, ...patch };
+}
+
+export function fleetAppWith(fleet: Fleet): FleetApp {
+  return { config: CONFIG, fleet, clock: () => NOW };
 }

@@ -1,6 +1,7 @@
 import type {
   CommandResult,
   Engine,
+  Fleet,
   RolloutStatus,
   StartInput,
   StartResult,
@@ -13,7 +14,6 @@ import { CONFIG, NOW, POLICY, pendingRollout } from './fixtures.js';
 export type EngineCall =
   | { method: 'start'; input: StartInput }
   | { method: 'command'; ref: string; command: Command }
-  | { method: 'tick' }
   | { method: 'status'; id: string }
   | { method: 'list'; options: { target?: string; limit?: number } | undefined };
 
@@ -47,13 +47,6 @@ export function recordingEngine(overrides: Partial<Engine> = {}): Engine & { cal
       const next = { ...rollout, phase: command.kind === 'pause' ? ('paused' as const) : rollout.phase };
       return { ok: true, rollout: next, decision: null, message: `${command.kind} by ${command.actor}` };
     },
-    async tick(): Promise<TickSummary> {
-      return {
-        at: NOW,
-        rollouts: [{ id: 'podinfo-1', phase: 'progressing', action: 'advance' }],
-        clusters: [{ name: 'sim', ok: true, ms: 12 }],
-      };
-    },
     async status(id) {
       return statusOf(id);
     },
@@ -75,10 +68,6 @@ export function recordingEngine(overrides: Partial<Engine> = {}): Engine & { cal
       calls.push({ method: 'command', ref, command });
       return engine.command(ref, command);
     },
-    tick: () => {
-      calls.push({ method: 'tick' });
-      return engine.tick();
-    },
     status: (id) => {
       calls.push({ method: 'status', id });
       return engine.status(id);
@@ -88,4 +77,20 @@ export function recordingEngine(overrides: Partial<Engine> = {}): Engine & { cal
       return engine.list(options);
     },
   };
+}
+
+/** A fleet engine that records its ticks and answers with one rollout advanced on one healthy cluster. */
+export function recordingFleet(): Fleet & { ticks: number } {
+  const fleet = {
+    ticks: 0,
+    async tick(): Promise<TickSummary> {
+      fleet.ticks++;
+      return {
+        at: NOW,
+        rollouts: [{ id: 'podinfo-1', phase: 'progressing', action: 'advance' }],
+        clusters: [{ name: 'sim', ok: true, ms: 12 }],
+      };
+    },
+  };
+  return fleet;
 }

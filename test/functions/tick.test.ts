@@ -3,36 +3,36 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it, vi } from 'vitest';
 import { makeTickHandler } from '../../functions/tick.js';
 import { readJsonVector } from '../support/vectors.js';
-import { appWith } from './fixtures.js';
+import { fleetAppWith } from './fixtures.js';
 import { captureLogs, lambdaContext, quietLogger } from './lambda-events.js';
-import { recordingEngine } from './recording-engine.js';
+import { recordingFleet } from './recording-engine.js';
 
 describe('scheduled tick', () => {
   it.each([
     'lambda_eventbridge_scheduled_event.eventbridge-docs.json',
     'lambda_eventbridge_scheduled_event.lambda-docs.json',
   ])('runs one engine tick for %s and returns its summary', async (name) => {
-    const engine = recordingEngine();
-    const handler = makeTickHandler(async () => appWith(engine), quietLogger());
+    const fleet = recordingFleet();
+    const handler = makeTickHandler(async () => fleetAppWith(fleet), quietLogger());
     const summary = await handler(readJsonVector(name), lambdaContext());
-    expect(engine.calls).toEqual([{ method: 'tick' }]);
+    expect(fleet.ticks).toBe(1);
     expect(summary.rollouts).toEqual([{ id: 'podinfo-1', phase: 'progressing', action: 'advance' }]);
     expect(summary.clusters).toEqual([{ name: 'sim', ok: true, ms: 12 }]);
   });
 
   it('refuses events that are not the schedule, without ticking', async () => {
-    const engine = recordingEngine();
-    const handler = makeTickHandler(async () => appWith(engine), quietLogger());
+    const fleet = recordingFleet();
+    const handler = makeTickHandler(async () => fleetAppWith(fleet), quietLogger());
     await expect(
       handler(readJsonVector('lambda_eventbridge_custom_event.powertools-docs.json'), lambdaContext()),
     ).rejects.toThrow('Scheduled Event');
-    expect(engine.calls).toEqual([]);
+    expect(fleet.ticks).toBe(0);
   });
 
   it('logs the summary as structured JSON', async () => {
     const logger = new Logger({ serviceName: 'aviary', logLevel: 'INFO' });
     const entries = await captureLogs(() =>
-      makeTickHandler(async () => appWith(recordingEngine()), logger)(
+      makeTickHandler(async () => fleetAppWith(recordingFleet()), logger)(
         readJsonVector('lambda_eventbridge_scheduled_event.lambda-docs.json'),
         lambdaContext('aviary-tick'),
       ),
@@ -54,7 +54,7 @@ describe('scheduled tick', () => {
       const metrics = new Metrics({ namespace: 'Aviary', serviceName: 'aviary' });
       const entries = await captureLogs(() =>
         makeTickHandler(
-          async () => appWith(recordingEngine()),
+          async () => fleetAppWith(recordingFleet()),
           quietLogger(),
           metrics,
         )(

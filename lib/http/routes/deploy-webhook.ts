@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
+import { requiredSecret } from '../../app/required-secret.js';
 import { verifyDeployRequest } from '../../signatures/deploy-hmac.js';
 import { DeployRequestSchema } from '../deploy-request.js';
 import { engineRefusal } from '../engine-refusal.js';
@@ -23,7 +24,7 @@ export async function handleDeployWebhook(
   requireMethod(event, 'POST');
   const raw = readRawBody(event);
   const check = verifyDeployRequest({
-    secret: app.secrets.deploySecret,
+    secret: requiredSecret(app.secrets, 'deploySecret'),
     headers: event.headers,
     body: raw,
     nowMs: app.clock(),

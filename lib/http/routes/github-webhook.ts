@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
+import { requiredSecret } from '../../app/required-secret.js';
 import { targetsForGithubEnvironment } from '../../config/load-config.js';
 import type { StartResult } from '../../engine/engine.js';
 import { RevisionSchema } from '../../model/rollout.js';
@@ -28,7 +29,7 @@ export async function handleGithubWebhook(
   requireMethod(event, 'POST');
   const raw = readRawBody(event);
   const check = verifyGithubSignature({
-    secret: app.secrets.githubWebhookSecret,
+    secret: requiredSecret(app.secrets, 'githubWebhookSecret'),
     headers: event.headers,
     body: raw,
   });

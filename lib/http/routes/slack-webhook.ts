@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
+import { requiredSecret } from '../../app/required-secret.js';
 import type { RolloutStatus } from '../../engine/engine.js';
 import { verifySlackRequest } from '../../signatures/slack.js';
 import { parseSlackBody } from '../../slack/parse-slack-body.js';
@@ -28,7 +29,7 @@ export async function handleSlackWebhook(app: App, event: HttpApiEvent, logger: 
   requireMethod(event, 'POST');
   const raw = readRawBody(event);
   const check = verifySlackRequest({
-    signingSecret: app.secrets.slackSigningSecret,
+    signingSecret: requiredSecret(app.secrets, 'slackSigningSecret'),
     headers: event.headers,
     body: raw,
     nowMs: app.clock(),

@@ -1,0 +1,38 @@
+import { createJudge } from '../analysis/create-judge.js';
+import type { ClusterConnector } from '../cluster/cluster-connector.js';
+import { createKubeWorkloads } from '../cluster/kube-workloads.js';
+import type { EngineLog } from '../engine/engine-deps.js';
+import { createFleet } from '../engine/fleet-engine.js';
+import { createMetricSource } from '../metrics/create-metric-source.js';
+import type { AviaryConfig } from '../model/config.js';
+import type { Notifier } from '../notify/notifier.js';
+import { createTrafficRouter } from '../router/create-router.js';
+import type { RolloutStore } from '../store/rollout-store.js';
+import type { FleetApp } from './app.js';
+
+export interface FleetAppParts {
+  config: AviaryConfig;
+  store: RolloutStore;
+  connector: ClusterConnector;
+  notifier: Notifier;
+  clock?: () => number;
+  log?: EngineLog;
+}
+
+/** The composition of the scheduled tick: the only one with routers, metric sources, workloads and clusters. */
+export function createFleetApp(parts: FleetAppParts): FleetApp {
+  const clock = parts.clock ?? Date.now;
+  const fleet = createFleet({
+    config: parts.config,
+    store: parts.store,
+    connector: parts.connector,
+    routers: createTrafficRouter,
+    metrics: createMetricSource,
+    workloads: createKubeWorkloads,
+    notifier: parts.notifier,
+    judgeFor: (policy) => createJudge(policy.judge),
+    clock,
+    log: parts.log ?? (() => {}),
+  });
+  return { config: parts.config, fleet, clock };
+}
