@@ -1,6 +1,8 @@
 // EventBridge rule "Aviary Deployment": CI puts the deploy webhook's body as `detail`; IAM guards PutEvents.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { App } from '../lib/app/app.js';
 import { lambdaApp } from '../lib/app/lambda-app.js';
@@ -16,8 +18,11 @@ export const makeDeployEventHandler = (
   getApp: () => Promise<App>,
   logger: Logger = new Logger({ serviceName: 'aviary' }),
   source: string = process.env.AVIARY_DEPLOY_EVENT_SOURCE ?? DEFAULT_DEPLOY_EVENT_SOURCE,
+  tracer?: Tracer,
 ) =>
   middy<unknown, DeployEventOutcome>()
+    // X-Ray: a segment per invocation, with the AWS SDK and HTTP calls made in it.
+    .use(tracer ? [captureLambdaHandler(tracer)] : [])
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
       const result = await handleDeployEvent(await getApp(), event, logger, source);
@@ -26,4 +31,10 @@ export const makeDeployEventHandler = (
 
 // One logger per function: the engine's lines carry this invocation's request id and cold-start flag.
 const logger = new Logger({ serviceName: 'aviary' });
-export const handler = makeDeployEventHandler(lambdaApp({ logger, secrets: ['slackBotToken'] }), logger);
+const tracer = new Tracer({ serviceName: 'aviary' });
+export const handler = makeDeployEventHandler(
+  lambdaApp({ logger, tracer, secrets: ['slackBotToken'] }),
+  logger,
+  undefined,
+  tracer,
+);

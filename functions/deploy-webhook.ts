@@ -1,5 +1,6 @@
 // POST /webhooks/deploy — CI announces a revision (Aviary HMAC signature).
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { App } from '../lib/app/app.js';
 import { lambdaApp } from '../lib/app/lambda-app.js';
 import { httpPipeline } from '../lib/http/http-pipeline.js';
@@ -8,11 +9,14 @@ import { handleDeployWebhook } from '../lib/http/routes/deploy-webhook.js';
 export const makeDeployWebhookHandler = (
   getApp: () => Promise<App>,
   logger: Logger = new Logger({ serviceName: 'aviary' }),
-) => httpPipeline(getApp, handleDeployWebhook, logger);
+  tracer?: Tracer,
+) => httpPipeline(getApp, handleDeployWebhook, logger, tracer);
 
 // One logger per function: the engine's lines carry this invocation's request id and cold-start flag.
 const logger = new Logger({ serviceName: 'aviary' });
+const tracer = new Tracer({ serviceName: 'aviary' });
 export const handler = makeDeployWebhookHandler(
-  lambdaApp({ logger, secrets: ['deploySecret', 'slackBotToken'] }),
+  lambdaApp({ logger, tracer, secrets: ['deploySecret', 'slackBotToken'] }),
   logger,
+  tracer,
 );

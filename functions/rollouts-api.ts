@@ -1,5 +1,6 @@
 // GET /rollouts and GET /rollouts/{id} — rollout status as JSON.
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { App } from '../lib/app/app.js';
 import { lambdaApp } from '../lib/app/lambda-app.js';
 import { httpPipeline } from '../lib/http/http-pipeline.js';
@@ -8,8 +9,10 @@ import { handleRolloutsApi } from '../lib/http/routes/rollouts-api.js';
 export const makeRolloutsApiHandler = (
   getApp: () => Promise<App>,
   logger: Logger = new Logger({ serviceName: 'aviary' }),
-) => httpPipeline(getApp, handleRolloutsApi, logger);
+  tracer?: Tracer,
+) => httpPipeline(getApp, handleRolloutsApi, logger, tracer);
 
 // One logger per function: the engine's lines carry this invocation's request id and cold-start flag.
 const logger = new Logger({ serviceName: 'aviary' });
-export const handler = makeRolloutsApiHandler(lambdaApp({ logger, secrets: [] }), logger);
+const tracer = new Tracer({ serviceName: 'aviary' });
+export const handler = makeRolloutsApiHandler(lambdaApp({ logger, tracer, secrets: [] }), logger, tracer);

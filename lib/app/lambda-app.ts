@@ -1,14 +1,19 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { createSlackResponder } from '../notify/slack-responder.js';
 import type { App, Secrets } from './app.js';
 import { composeOnSecretChange } from './compose-on-secret-change.js';
 import { createApp } from './create-app.js';
-import { engineLog, lambdaBase, lambdaNotifier } from './lambda-parts.js';
+import { engineLog, lambdaBase, lambdaNotifier, traced } from './lambda-parts.js';
 import { createSecretsLoader } from './secrets.js';
 
 export interface LambdaAppOptions<K extends keyof Secrets> {
   /** The function's logger: the engine and the notifier log through it. */
   logger: Logger;
+  /** Records the function's AWS SDK calls in its X-Ray trace. */
+  tracer?: Tracer;
   /** The secrets this function uses (the Slack bot token for notifications included); no other is fetched. */
   secrets: readonly K[];
 }
@@ -18,9 +23,18 @@ export interface LambdaAppOptions<K extends keyof Secrets> {
  * cluster access. Built once per container; rebuilt when a secret it uses is rotated.
  */
 export function lambdaApp<K extends keyof Secrets>(options: LambdaAppOptions<K>): () => Promise<App> {
-  const { logger } = options;
+  const { logger, tracer } = options;
   return composeOnSecretChange(
-    () => ({ ...lambdaBase(), loadSecrets: createSecretsLoader({ keys: options.secrets }) }),
+    () => ({
+      ...lambdaBase(tracer),
+      loadSecrets: createSecretsLoader({
+        keys: options.secrets,
+        clients: {
+          ssm: traced(new SSMClient({}), tracer),
+          secretsManager: traced(new SecretsManagerClient({}), tracer),
+        },
+      }),
+    }),
     (parts) => parts.loadSecrets(),
     (parts, secrets): App => {
       const log = engineLog(logger);

@@ -1,23 +1,32 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import type { FleetApp } from './app.js';
 import { composeOnSecretChange } from './compose-on-secret-change.js';
 import { createFleetApp } from './create-fleet-app.js';
-import { engineLog, lambdaBase, lambdaNotifier } from './lambda-parts.js';
+import { engineLog, lambdaBase, lambdaNotifier, traced } from './lambda-parts.js';
 import { createSecretsLoader } from './secrets.js';
 
 /**
  * The composition of the scheduled tick on Lambda: the only one with cluster access, routers and metric
  * sources. Its one secret is the Slack bot token (rollout messages); rebuilt when that is rotated.
  */
-export function lambdaFleetApp(options: { logger: Logger }): () => Promise<FleetApp> {
-  const { logger } = options;
+export function lambdaFleetApp(options: { logger: Logger; tracer?: Tracer }): () => Promise<FleetApp> {
+  const { logger, tracer } = options;
   return composeOnSecretChange(
     () => ({
-      ...lambdaBase(),
+      ...lambdaBase(tracer),
       // Kept across rebuilds: the connector caches cluster credentials and kubeconfigs.
       connector: createClusterConnector(),
-      loadSecrets: createSecretsLoader({ keys: ['slackBotToken'] }),
+      loadSecrets: createSecretsLoader({
+        keys: ['slackBotToken'],
+        clients: {
+          ssm: traced(new SSMClient({}), tracer),
+          secretsManager: traced(new SecretsManagerClient({}), tracer),
+        },
+      }),
     }),
     (parts) => parts.loadSecrets(),
     (parts, secrets) =>

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../config/load-config.js';
@@ -14,13 +15,23 @@ export interface LambdaBase {
   store: DynamoDbRolloutStore;
 }
 
-export function lambdaBase(): LambdaBase {
+export function lambdaBase(tracer?: Tracer): LambdaBase {
+  return { config: loadConfig(), store: lambdaStore(tracer) };
+}
+
+/** The client as is, or recorded in the function's X-Ray trace when it has a tracer. */
+export function traced<T>(client: T, tracer?: Tracer): T {
+  return tracer ? tracer.captureAWSv3Client(client) : client;
+}
+
+/** The rollouts table named by `TABLE_NAME`. */
+export function lambdaStore(tracer?: Tracer): DynamoDbRolloutStore {
   const tableName = process.env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set');
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  const doc = DynamoDBDocumentClient.from(traced(new DynamoDBClient({}), tracer), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { config: loadConfig(), store: new DynamoDbRolloutStore({ client: doc, tableName }) };
+  return new DynamoDbRolloutStore({ client: doc, tableName });
 }
 
 /** The engine's lines go through the function's own logger, so they carry its request id and cold start. */

@@ -1,4 +1,5 @@
 import type { Command, Decision, Rollout } from '../model/rollout.js';
+import type { ClusterWork } from '../queue/cluster-work.js';
 
 export interface StartInput {
   target: string;
@@ -48,8 +49,13 @@ export interface Engine {
   list(options?: { target?: string; limit?: number }): Promise<RolloutStatus[]>;
 }
 
-/** What the scheduled tick calls: the only part of Aviary that reaches clusters and metric sources. */
+/** What the cluster worker calls: the only part of Aviary that reaches clusters and metric sources. */
 export interface Fleet {
-  /** Advance every active rollout whose check is due; converge every active rollout's cluster state. */
-  tick(): Promise<TickSummary>;
+  /** One cluster's due rollouts (a queue message): re-read, advanced within the cluster's time budget. */
+  work(work: ClusterWork): Promise<TickSummary>;
+  /**
+   * Every active rollout of every cluster in one invocation, clusters worked on concurrently: the tick before
+   * the queue, kept as the baseline `bench:scale` measures the queue against.
+   */
+  tickAll(): Promise<TickSummary>;
 }

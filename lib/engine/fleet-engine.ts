@@ -1,8 +1,9 @@
 import type { Fleet } from './engine.js';
 import type { FleetDeps } from './engine-deps.js';
+import { runClusterWork } from './run-cluster-work.js';
 import { runTick } from './tick.js';
 
-/** The scheduled side of Aviary: reads clusters and metrics, lets the core decide, converges the clusters. */
+/** The cluster side of Aviary: reads clusters and metrics, lets the core decide, converges the clusters. */
 export function createFleet(deps: FleetDeps): Fleet {
-  return { tick: () => runTick(deps) };
+  return { work: (work) => runClusterWork(deps, work), tickAll: () => runTick(deps) };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { makeClusterWorkerHandler } from '../../functions/cluster-worker.js';
 import { makeDeployWebhookHandler } from '../../functions/deploy-webhook.js';
 import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
 import { makeRolloutsApiHandler } from '../../functions/rollouts-api.js';
@@ -8,14 +9,17 @@ import { makeTickHandler } from '../../functions/tick.js';
 import type { App, FleetApp, Secrets } from '../app/app.js';
 import { createApp } from '../app/create-app.js';
 import { createFleetApp } from '../app/create-fleet-app.js';
+import { createTickApp } from '../app/create-tick-app.js';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { resolveTarget } from '../config/load-config.js';
-import type { TickSummary } from '../engine/engine.js';
+import type { Fleet, TickSummary } from '../engine/engine.js';
 import type { EngineLog } from '../engine/engine-deps.js';
+import { mergeTickSummaries } from '../engine/tick-summary.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
 import type { Notifier } from '../notify/notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder, type SlackResponder } from '../notify/slack-responder.js';
+import type { ClusterWork } from '../queue/cluster-work.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
@@ -24,6 +28,7 @@ import { type HttpGateway, startHttpGateway } from './http-gateway.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
 import { localLambdaContext } from './lambda-context.js';
 import { localSecrets } from './local-secrets.js';
+import { LocalWorkQueue } from './local-work-queue.js';
 import { RecordingMetrics } from './recording-metrics.js';
 
 export interface EmbeddedStackOptions {
@@ -46,13 +51,17 @@ export interface EmbeddedStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Slack: the Web API double by default; `false` for no Slack at all. */
   slack?: boolean;
+  /** Wraps the cluster worker's fleet engine: tests inject a worker that crashes mid-batch. */
+  wrapFleet?: (fleet: Fleet) => Fleet;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
 export interface EmbeddedStack {
   app: App;
-  /** The tick's composition (routers, metric sources, cluster access). */
+  /** The cluster worker's composition (routers, metric sources, cluster access). */
   fleetApp: FleetApp;
+  /** The work queue between the tick and the cluster workers (SQS FIFO on AWS). */
+  queue: LocalWorkQueue;
   /** Base URL of the local HTTP API: `POST /webhooks/{deploy,github,slack}`, `GET /rollouts[/{id}]`. */
   url: string;
   secrets: Secrets;
@@ -62,8 +71,13 @@ export interface EmbeddedStack {
   slack: SlackApiDouble | null;
   /** The EMF documents the tick function published (CloudWatch metrics on AWS). */
   metrics: RecordingMetrics;
-  /** Runs the scheduled function once, with an EventBridge scheduled event, as the `rate(1 minute)` rule would. */
+  /**
+   * Runs the scheduled function once, with an EventBridge scheduled event, as the `rate(1 minute)` rule would,
+   * then the cluster workers on what it queued (as the SQS trigger would); answers what the workers did.
+   */
   tick(): Promise<TickSummary>;
+  /** Delivers whatever is visible on the work queue again (after a worker failed and the clock moved on). */
+  drain(): Promise<TickSummary>;
   target(name: string): ResolvedTarget;
   close(): Promise<void>;
 }
@@ -162,11 +176,65 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     });
     cleanups.push(() => gateway.close());
     const metrics = new RecordingMetrics({ namespace: 'Aviary', serviceName: 'aviary-local' });
-    const tickHandler = makeTickHandler(async (): Promise<FleetApp> => fleetApp, logger, metrics);
+    // Tick → queue → worker, as on AWS: the worker's summaries are kept per message for `tick()` to answer with.
+    const queue = new LocalWorkQueue({ clock, visibilityTimeoutMs: 6 * 60_000 });
+    const worked = new Map<string, TickSummary>();
+    const workKey = (w: ClusterWork): string => `${w.cluster}.${w.dueAt}.${w.rollouts.join(',')}`;
+    const fleet = options.wrapFleet ? options.wrapFleet(fleetApp.fleet) : fleetApp.fleet;
+    const recording: Fleet = {
+      ...fleet,
+      work: async (w) => {
+        const summary = await fleet.work(w);
+        worked.set(workKey(w), summary);
+        return summary;
+      },
+    };
+    const workerHandler = makeClusterWorkerHandler(
+      async () => ({ ...fleetApp, fleet: recording }),
+      logger,
+      metrics,
+    );
+    const workerContext = localLambdaContext('aviary-cluster-worker', 60_000);
+    const drainQueue = async (): Promise<void> => queue.drain((event) => workerHandler(event, workerContext));
+    const collect = (sent: readonly ClusterWork[], at: number): TickSummary =>
+      mergeTickSummaries(
+        at,
+        sent.flatMap((w) => {
+          const summary = worked.get(workKey(w));
+          return summary ? [summary] : [];
+        }),
+      );
+    const tick = async (): Promise<TickSummary> => {
+      const sent: ClusterWork[] = [];
+      const tickApp = createTickApp({
+        store,
+        // Only what this tick queued (a duplicate of a concurrent tick's message is dropped, as SQS FIFO does).
+        queue: { send: async (work) => void sent.push(...queue.enqueue(work)) },
+        clock,
+        ...(options.log ? { log: options.log } : {}),
+      });
+      const dispatched = await makeTickHandler(
+        async () => tickApp,
+        logger,
+        metrics,
+      )(scheduledEvent(clock()), localLambdaContext('aviary-tick', 60_000));
+      await drainQueue();
+      const summary = collect(sent, dispatched.at);
+      return summary;
+    };
+    const drain = async (): Promise<TickSummary> => {
+      const before = new Map(worked);
+      await drainQueue();
+      return mergeTickSummaries(
+        clock(),
+        [...worked.entries()].filter(([k, v]) => before.get(k) !== v).map(([, v]) => v),
+      );
+    };
 
     return {
       app,
       fleetApp,
+      queue,
       url: gateway.url,
       secrets,
       tableName,
@@ -174,7 +242,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       clusters,
       slack,
       metrics,
-      tick: () => tickHandler(scheduledEvent(clock()), localLambdaContext('aviary-tick', 60_000)),
+      tick,
+      drain,
       target: (name) => {
         const target = resolveTarget(config, name);
         if (!target) throw new Error(`unknown target "${name}"`);

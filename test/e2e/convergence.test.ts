@@ -71,7 +71,8 @@ describe('convergence: drift is undone, concurrent ticks do not double-step', ()
     await patchSplit([0, 100]);
     expect(sim.weightsOf(target)).toEqual({ primary: 0, canary: 100 });
 
-    clock.advance(1_000);
+    // The tick visits the rollouts that are due: drift is undone at the rollout's next check.
+    clock.advance(30_000);
     await stack.tick();
     expect(sim.weightsOf(target)).toEqual({
       primary: 100 - before.canaryWeight,
@@ -92,7 +93,8 @@ describe('convergence: drift is undone, concurrent ticks do not double-step', ()
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
     expect(deploymentIn(stack, 'sim', 'podinfo-canary').replicas).toBe(0);
-    clock.advance(1_000);
+    // The tick visits the rollouts that are due: drift is undone at the rollout's next check.
+    clock.advance(30_000);
     await stack.tick();
     expect(deploymentIn(stack, 'sim', 'podinfo-canary').replicas).toBeGreaterThan(0);
     expect(deploymentIn(stack, 'sim', 'podinfo-canary').image).toBe('example/podinfo:7');

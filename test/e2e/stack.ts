@@ -1,7 +1,11 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { RolloutStatus } from '../../lib/engine/engine.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
-import { type EmbeddedStack, startEmbeddedStack } from '../../lib/local/embedded-stack.js';
+import {
+  type EmbeddedStack,
+  type EmbeddedStackOptions,
+  startEmbeddedStack,
+} from '../../lib/local/embedded-stack.js';
 import { createLocalClient, type LocalClient } from '../../lib/local/local-client.js';
 import { type AviaryConfig, AviaryConfigSchema } from '../../lib/model/config.js';
 import type { DeploymentView } from '../../lib/model/observation.js';
@@ -27,7 +31,7 @@ export function fakeClock(start = START): FakeClock {
   };
 }
 
-const target = (cluster: string, name: string, extra: Record<string, unknown> = {}) => ({
+export const e2eTarget = (cluster: string, name: string, extra: Record<string, unknown> = {}) => ({
   cluster,
   namespace: 'demo',
   service: name,
@@ -57,8 +61,8 @@ export function e2eConfig(overrides: Record<string, unknown> = {}): AviaryConfig
       },
     },
     targets: {
-      podinfo: target('sim', 'podinfo'),
-      checkout: target('edge', 'checkout', {
+      podinfo: e2eTarget('sim', 'podinfo'),
+      checkout: e2eTarget('edge', 'checkout', {
         router: { kind: 'httproute' },
         metrics: {
           kind: 'prometheus',
@@ -119,7 +123,12 @@ export function deploymentIn(stack: EmbeddedStack, cluster: string, name: string
 /** An embedded stack on a shared DynamoDB Local at a fake clock, with a client that signs at that clock. */
 export async function startTestStack(
   dynamo: DynamoDbLocal,
-  options: { config?: AviaryConfig; seed?: number; kubeconfigPath?: string } = {},
+  options: {
+    config?: AviaryConfig;
+    seed?: number;
+    kubeconfigPath?: string;
+    wrapFleet?: EmbeddedStackOptions['wrapFleet'];
+  } = {},
 ): Promise<{ stack: EmbeddedStack; clock: FakeClock; client: LocalClient }> {
   const clock = fakeClock();
   const stack = await startEmbeddedStack({
@@ -129,6 +138,7 @@ export async function startTestStack(
     logLevel: 'SILENT',
     seed: options.seed ?? 1,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
+    ...(options.wrapFleet ? { wrapFleet: options.wrapFleet } : {}),
   });
   return { stack, clock, client: clientFor(stack, clock) };
 }

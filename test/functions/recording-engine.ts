@@ -9,6 +9,7 @@ import type {
 } from '../../lib/engine/engine.js';
 import { toStatus } from '../../lib/engine/status-view.js';
 import type { Command } from '../../lib/model/rollout.js';
+import type { ClusterWork } from '../../lib/queue/cluster-work.js';
 import { CONFIG, NOW, POLICY, pendingRollout } from './fixtures.js';
 
 export type EngineCall =
@@ -79,18 +80,23 @@ export function recordingEngine(overrides: Partial<Engine> = {}): Engine & { cal
   };
 }
 
-/** A fleet engine that records its ticks and answers with one rollout advanced on one healthy cluster. */
-export function recordingFleet(): Fleet & { ticks: number } {
-  const fleet = {
-    ticks: 0,
-    async tick(): Promise<TickSummary> {
-      fleet.ticks++;
-      return {
-        at: NOW,
-        rollouts: [{ id: 'podinfo-1', phase: 'progressing', action: 'advance' }],
-        clusters: [{ name: 'sim', ok: true, ms: 12 }],
-      };
+/** A fleet engine that records the work it is given and answers with each rollout advanced on a healthy cluster. */
+export function recordingFleet(failOn: ReadonlySet<string> = new Set()): Fleet & { worked: ClusterWork[] } {
+  const worked: ClusterWork[] = [];
+  const summaryOf = (work: ClusterWork): TickSummary => ({
+    at: NOW,
+    rollouts: work.rollouts.map((id) => ({ id, phase: 'progressing', action: 'advance' })),
+    clusters: [{ name: work.cluster, ok: true, ms: 12 }],
+  });
+  return {
+    worked,
+    async work(work) {
+      if (failOn.has(work.cluster)) throw new Error(`cluster ${work.cluster} crashed the worker`);
+      worked.push(work);
+      return summaryOf(work);
+    },
+    async tickAll() {
+      return summaryOf({ cluster: 'sim', rollouts: ['podinfo-1'], dueAt: NOW });
     },
   };
-  return fleet;
 }

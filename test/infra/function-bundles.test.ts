@@ -59,8 +59,9 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('each function bundles only what it uses', () => {
-  it('packages the six functions', () => {
+  it('packages the seven functions', () => {
     expect(Object.keys(inputs).sort()).toEqual([
+      'clusterWorker',
       'deployEvent',
       'deployWebhook',
       'githubWebhook',
@@ -70,10 +71,10 @@ describe('each function bundles only what it uses', () => {
     ]);
   });
 
-  it('gives cluster access, routers and metric sources to the tick alone', () => {
+  it('gives cluster access, routers and metric sources to the cluster worker alone', () => {
     for (const [name, files] of Object.entries(inputs)) {
       const reached = files.filter((f) => CLUSTER_ACCESS.some((p) => p.test(f)));
-      if (name === 'tick') {
+      if (name === 'clusterWorker') {
         expect(reached.some((f) => f.startsWith('node_modules/@kubernetes/client-node/'))).toBe(true);
         expect(reached.some((f) => f.startsWith('lib/router/'))).toBe(true);
         expect(reached.some((f) => f.startsWith('lib/metrics/'))).toBe(true);
