@@ -51,7 +51,6 @@ describe('tick → work queue → cluster worker', () => {
     expect(response.status, JSON.stringify(response.body)).toBe(202);
     return (response.body as { rollout: { id: string } }).rollout.id;
   };
-  const decisions = async (id: string) => (await statusOf(client, id)).history.length;
 
   it('sends one message per cluster with work due and advances every due rollout', async () => {
     const ids = [await deploy('podinfo'), await deploy('api'), await deploy('checkout')];
