@@ -19,8 +19,9 @@ const SlashFormSchema = z.object({
   response_url: z.string().optional(),
 });
 
-/** Rollout ids are `<target>-<seq>`, targets DNS labels. */
+/** Rollout ids are `<target>-<seq>`, targets DNS labels (63 characters at most): bounded, as it becomes a key. */
 const REF = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const MAX_REF = 80;
 const MAX_REASON = 500;
 
 const usage = (problem: string): SlackRequest => ({ kind: 'usage', text: `${problem}\n${SLASH_USAGE}` });
@@ -40,8 +41,11 @@ export function parseSlashCommand(form: URLSearchParams): SlackRequest {
   if (!verbWord || verbWord.toLowerCase() === 'help') return usage('Aviary commands:');
   const verb = verbWord.toLowerCase();
   if (!(SLASH_VERBS as readonly string[]).includes(verb)) return usage(`Unknown command \`${verbWord}\`.`);
-  if (ref !== undefined && !REF.test(ref)) {
-    return usage(`\`${ref}\` is not a rollout id or target name (lowercase letters, digits and "-").`);
+  if (ref !== undefined && (ref.length > MAX_REF || !REF.test(ref))) {
+    const shown = ref.length > MAX_REF ? `${ref.slice(0, 20)}…` : ref;
+    return usage(
+      `\`${shown}\` is not a rollout id or target name (up to ${MAX_REF} lowercase letters, digits and "-").`,
+    );
   }
   if (verb === 'status') return { kind: 'status', ref: ref ?? null, actor };
   if (ref === undefined) return usage(`\`${verb}\` needs a rollout id or a target.`);

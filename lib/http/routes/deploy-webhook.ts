@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
 import { verifyDeployRequest } from '../../signatures/deploy-hmac.js';
+import { deliveryIdHeader } from '../delivery-id.js';
 import { DeployRequestSchema } from '../deploy-request.js';
 import { engineRefusal } from '../engine-refusal.js';
-import { header } from '../header.js';
 import type { HttpApiEvent } from '../http-api-event.js';
 import { HttpError } from '../http-error.js';
 import { parseJsonBody } from '../json-body.js';
@@ -42,7 +42,7 @@ export async function handleDeployWebhook(
     image: request.image ?? null,
     source: {
       kind: 'webhook',
-      deliveryId: header(event.headers, 'x-aviary-delivery') ?? event.requestContext.requestId,
+      deliveryId: deliveryIdHeader(event, 'x-aviary-delivery') ?? event.requestContext.requestId,
       ...(request.actor ? { actor: request.actor } : {}),
     },
   });
