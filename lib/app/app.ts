@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { AviaryConfig } from '../model/config.js';
 import type { SlackResponder } from '../notify/slack-responder.js';
+import type { RequestLedger } from '../store/request-ledger.js';
 
 /** Secrets: from the environment locally, from SSM Parameter Store / Secrets Manager on AWS. Never logged. */
 export interface Secrets {
@@ -17,6 +18,8 @@ export interface App {
   engine: Engine;
   /** Milliseconds since the epoch; injected so signatures and the core can be tested at fixed times. */
   clock: () => number;
+  /** Signed webhook requests already accepted within their window: a copy is answered, never acted on again. */
+  requests: RequestLedger;
   /** Private answers to Slack interactions Aviary refuses; absent where there is no Slack. */
   respond?: SlackResponder;
 }

@@ -8,6 +8,7 @@ import type { AviaryConfig } from '../model/config.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { SlackResponder } from '../notify/slack-responder.js';
 import { createTrafficRouter } from '../router/create-router.js';
+import type { RequestLedger } from '../store/request-ledger.js';
 import type { RolloutStore } from '../store/rollout-store.js';
 import type { App, Secrets } from './app.js';
 
@@ -15,6 +16,7 @@ export interface AppParts {
   config: AviaryConfig;
   secrets: Secrets;
   store: RolloutStore;
+  requests: RequestLedger;
   connector: ClusterConnector;
   notifier: Notifier;
   clock?: () => number;
@@ -41,6 +43,7 @@ export function createApp(parts: AppParts): App {
     config: parts.config,
     secrets: parts.secrets,
     engine,
+    requests: parts.requests,
     clock,
     ...(parts.respond ? { respond: parts.respond } : {}),
   };

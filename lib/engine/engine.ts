@@ -5,6 +5,12 @@ export interface StartInput {
   revision: string;
   image?: string | null;
   source: Rollout['source'];
+  /**
+   * When the sender made the announcement (ms; the signed timestamp of a deploy webhook). An announcement
+   * older than the one behind the target's latest rollout is refused unless `force` is set.
+   */
+  announcedAt?: number;
+  force?: boolean;
 }
 
 export type StartResult =

@@ -13,11 +13,17 @@ export const SLASH_USAGE = [
 /** The fields of a slash-command POST that Aviary reads. */
 const SlashFormSchema = z.object({
   command: z.string().regex(/^\/\S+$/, 'must be a slash command like /aviary'),
+  team_id: z.string().optional(),
+  enterprise_id: z.string().optional(),
+  api_app_id: z.string().optional(),
   text: z.string().default(''),
   user_id: z.string().min(1),
   channel_id: z.string().optional(),
   response_url: z.string().optional(),
 });
+
+/** The one command Aviary answers: another command of the same app sent here is not Aviary's to act on. */
+export const SLASH_COMMAND = '/aviary';
 
 /** Rollout ids are `<target>-<seq>`, targets DNS labels (63 characters at most): bounded, as it becomes a key. */
 const REF = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -37,6 +43,17 @@ export function parseSlashCommand(form: URLSearchParams): SlackRequest {
     };
   }
   const { text, user_id: actor, response_url: responseUrl } = fields.data;
+  if (fields.data.command !== SLASH_COMMAND) {
+    return {
+      kind: 'invalid',
+      message: `Aviary answers ${SLASH_COMMAND} only, not ${fields.data.command.slice(0, 40)}`,
+    };
+  }
+  const origin = {
+    ...(fields.data.team_id ? { teamId: fields.data.team_id } : {}),
+    ...(fields.data.enterprise_id ? { enterpriseId: fields.data.enterprise_id } : {}),
+    ...(fields.data.api_app_id ? { appId: fields.data.api_app_id } : {}),
+  };
   const [verbWord, ref, ...rest] = text.trim().split(/\s+/).filter(Boolean);
   if (!verbWord || verbWord.toLowerCase() === 'help') return usage('Aviary commands:');
   const verb = verbWord.toLowerCase();
@@ -47,7 +64,7 @@ export function parseSlashCommand(form: URLSearchParams): SlackRequest {
       `\`${shown}\` is not a rollout id or target name (up to ${MAX_REF} lowercase letters, digits and "-").`,
     );
   }
-  if (verb === 'status') return { kind: 'status', ref: ref ?? null, actor };
+  if (verb === 'status') return { kind: 'status', ref: ref ?? null, actor, origin };
   if (ref === undefined) return usage(`\`${verb}\` needs a rollout id or a target.`);
   const reason = rest.join(' ');
   if (reason.length > MAX_REASON) return usage(`The reason is longer than ${MAX_REASON} characters.`);
@@ -56,5 +73,5 @@ export function parseSlashCommand(form: URLSearchParams): SlackRequest {
     actor,
     ...(reason ? { reason } : {}),
   });
-  return { kind: 'command', via: 'slash', ref, command, ...(responseUrl ? { responseUrl } : {}) };
+  return { kind: 'command', via: 'slash', ref, command, origin, ...(responseUrl ? { responseUrl } : {}) };
 }

@@ -43,6 +43,7 @@ const target = (cluster: string, name: string, extra: Record<string, unknown> = 
 /** Two simulated clusters; `podinfo` on SMI metrics, `checkout` on an HTTPRoute with Prometheus metrics. */
 export function e2eConfig(overrides: Record<string, unknown> = {}): AviaryConfig {
   return AviaryConfigSchema.parse({
+    slack: { teamId: 'T0AVIARY', appId: 'A0AVIARY' },
     clusters: {
       sim: { kind: 'simulated', requestsPerSecond: 200, faultyErrorRate: 0.1, deploymentRolloutSeconds: 0 },
       edge: { kind: 'simulated', requestsPerSecond: 200, faultyErrorRate: 0.1, deploymentRolloutSeconds: 0 },

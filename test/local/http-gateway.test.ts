@@ -221,6 +221,9 @@ describe('local HTTP gateway: round trips through the real handlers', () => {
       userId: APPROVER,
       decision: 'approve',
       value: { rolloutId: 'podinfo-1', revision: 'abc1234', gate: 'promotion' },
+      // The fixtures' workspace and Grid org.
+      teamId: 'T0001',
+      enterpriseId: 'E0001',
     });
     const res = await fetch(`${gateway.url}/webhooks/slack`, {
       method: 'POST',
