@@ -1,6 +1,7 @@
 import { createJudge } from '../analysis/create-judge.js';
 import type { ClusterConnector } from '../cluster/cluster-connector.js';
 import { createKubeWorkloads } from '../cluster/kube-workloads.js';
+import type { BudgetTimer } from '../engine/cluster-fanout.js';
 import type { EngineLog } from '../engine/engine-deps.js';
 import { createEngine } from '../engine/rollout-engine.js';
 import { createMetricSource } from '../metrics/create-metric-source.js';
@@ -22,6 +23,8 @@ export interface AppParts {
   clock?: () => number;
   log?: EngineLog;
   respond?: SlackResponder;
+  /** Tests drive the tick's per-cluster budgets by events instead of real time. */
+  budgetTimer?: BudgetTimer;
 }
 
 /** The composition root shared by Lambda, `npm start` and the end-to-end tests: real adapters throughout. */
@@ -38,6 +41,7 @@ export function createApp(parts: AppParts): App {
     judgeFor: (policy) => createJudge(policy.judge),
     clock,
     log: parts.log ?? (() => {}),
+    ...(parts.budgetTimer ? { budgetTimer: parts.budgetTimer } : {}),
   });
   return {
     config: parts.config,

@@ -9,6 +9,7 @@ import type { App, Secrets } from '../app/app.js';
 import { createApp } from '../app/create-app.js';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { resolveTarget } from '../config/load-config.js';
+import type { BudgetTimer } from '../engine/cluster-fanout.js';
 import type { TickSummary } from '../engine/engine.js';
 import type { EngineLog } from '../engine/engine-deps.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
@@ -46,6 +47,8 @@ export interface EmbeddedStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Slack: the Web API double by default; `false` for no Slack at all. */
   slack?: boolean;
+  /** When the tick's per-cluster budgets run out; real time by default (tests drive it by events). */
+  budgetTimer?: BudgetTimer;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
@@ -136,6 +139,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       ...(respond ? { respond } : {}),
       clock,
       ...(options.log ? { log: options.log } : {}),
+      ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
     });
     const getApp = async (): Promise<App> => app;
     const logger = new Logger({ serviceName: 'aviary-local', logLevel: options.logLevel ?? 'WARN' });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import type { BudgetTimer } from '../../lib/engine/cluster-fanout.js';
 import type { RolloutStatus } from '../../lib/engine/engine.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
 import { type EmbeddedStack, startEmbeddedStack } from '../../lib/local/embedded-stack.js';
@@ -120,7 +121,7 @@ export function deploymentIn(stack: EmbeddedStack, cluster: string, name: string
 /** An embedded stack on a shared DynamoDB Local at a fake clock, with a client that signs at that clock. */
 export async function startTestStack(
   dynamo: DynamoDbLocal,
-  options: { config?: AviaryConfig; seed?: number; kubeconfigPath?: string } = {},
+  options: { config?: AviaryConfig; seed?: number; kubeconfigPath?: string; budgetTimer?: BudgetTimer } = {},
 ): Promise<{ stack: EmbeddedStack; clock: FakeClock; client: LocalClient }> {
   const clock = fakeClock();
   const stack = await startEmbeddedStack({
@@ -130,6 +131,7 @@ export async function startTestStack(
     logLevel: 'SILENT',
     seed: options.seed ?? 1,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
+    ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
   });
   return { stack, clock, client: clientFor(stack, clock) };
 }
