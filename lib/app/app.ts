@@ -19,4 +19,9 @@ export interface App {
   clock: () => number;
   /** Private answers to Slack interactions Aviary refuses; absent where there is no Slack. */
   respond?: SlackResponder;
+  /**
+   * Local stack only (loopback): the commands API accepts callers without an IAM principal. Never set on AWS,
+   * where the route's IAM authorizer names the caller.
+   */
+  openCommands?: boolean;
 }

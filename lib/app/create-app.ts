@@ -20,6 +20,7 @@ export interface AppParts {
   clock?: () => number;
   log?: EngineLog;
   respond?: SlackResponder;
+  openCommands?: boolean;
 }
 
 /** The composition root shared by Lambda, `npm start` and the end-to-end tests: real adapters throughout. */
@@ -43,5 +44,6 @@ export function createApp(parts: AppParts): App {
     engine,
     clock,
     ...(parts.respond ? { respond: parts.respond } : {}),
+    ...(parts.openCommands ? { openCommands: true } : {}),
   };
 }

@@ -132,6 +132,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       }),
       notifier,
       ...(respond ? { respond } : {}),
+      // The local API listens on loopback only: commands need no IAM principal here.
+      openCommands: true,
       clock,
       ...(options.log ? { log: options.log } : {}),
     });
@@ -146,6 +148,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         { method: 'POST', path: '/webhooks/slack', handler: makeSlackWebhookHandler(getApp, logger) },
         { method: 'GET', path: '/rollouts', handler: api },
         { method: 'GET', path: '/rollouts/{id}', handler: api },
+        { method: 'POST', path: '/rollouts/{id}/commands', handler: api },
       ],
     });
     cleanups.push(() => gateway.close());

@@ -11,6 +11,8 @@ export type SlackRequest =
       /** Where Slack takes follow-up messages for this interaction (answers a refusal privately). */
       responseUrl?: string;
     }
+  /** `/aviary retry <ref>`: a failed rollout's revision and image, started again. */
+  | { kind: 'retry'; ref: string; actor: string; responseUrl?: string }
   /** `/aviary status [ref]`: one rollout, a target's latest, or the most recent rollouts. */
   | { kind: 'status'; ref: string | null; actor: string }
   /** A slash command Aviary cannot read: the user gets the usage text, privately. */

@@ -1,5 +1,13 @@
 import type { Decision, Rollout } from '../model/rollout.js';
 
+export interface RolloutQuery {
+  target?: string;
+  phase?: Rollout['phase'];
+  active?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
 /** Per-target pointer: which rollout is active, which was the latest, and the id sequence. */
 export interface TargetHead {
   target: string;
@@ -42,6 +50,11 @@ export interface RolloutStore {
   listActive(): Promise<Rollout[]>;
   /** Newest first. */
   listRollouts(options?: { target?: string; limit?: number }): Promise<Rollout[]>;
+  /**
+   * Newest first, filtered by target, phase and activity, `limit` (default 20) at a time; `cursor` continues
+   * after the previous page. An invalid cursor throws InvalidCursorError.
+   */
+  pageRollouts(options: RolloutQuery): Promise<{ rollouts: Rollout[]; cursor: string | null }>;
   /** The rollout's decisions, oldest first. */
   listDecisions(rolloutId: string, options?: { limit?: number }): Promise<Decision[]>;
 }
