@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine.js';
+import type { GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig } from '../model/config.js';
 import type { SlackResponder } from '../notify/slack-responder.js';
 
@@ -8,6 +9,8 @@ export interface Secrets {
   slackSigningSecret: string;
   slackBotToken: string | null;
   githubWebhookSecret: string;
+  /** Posts deployment statuses back to GitHub; without it GitHub hears nothing. */
+  githubToken?: string | null;
 }
 
 /** Everything a Lambda handler needs, built once per container (or once per `npm start`). */
@@ -24,4 +27,6 @@ export interface App {
    * where the route's IAM authorizer names the caller.
    */
   openCommands?: boolean;
+  /** GitHub deployment statuses (token configured); the route reports refused deployments through it. */
+  github?: GithubStatuses;
 }

@@ -3,6 +3,7 @@ import type { ClusterConnector } from '../cluster/cluster-connector.js';
 import { createKubeWorkloads } from '../cluster/kube-workloads.js';
 import type { EngineLog } from '../engine/engine-deps.js';
 import { createEngine } from '../engine/rollout-engine.js';
+import type { GithubStatuses } from '../github/deployment-statuses.js';
 import { createMetricSource } from '../metrics/create-metric-source.js';
 import type { AviaryConfig } from '../model/config.js';
 import type { Notifier } from '../notify/notifier.js';
@@ -21,6 +22,7 @@ export interface AppParts {
   log?: EngineLog;
   respond?: SlackResponder;
   openCommands?: boolean;
+  github?: GithubStatuses;
 }
 
 /** The composition root shared by Lambda, `npm start` and the end-to-end tests: real adapters throughout. */
@@ -45,5 +47,6 @@ export function createApp(parts: AppParts): App {
     clock,
     ...(parts.respond ? { respond: parts.respond } : {}),
     ...(parts.openCommands ? { openCommands: true } : {}),
+    ...(parts.github ? { github: parts.github } : {}),
   };
 }

@@ -3,7 +3,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { loadConfig } from '../config/load-config.js';
+import { createGithubStatuses } from '../github/deployment-statuses.js';
 import type { Notifier } from '../notify/notifier.js';
+import { outboundNotifier, rolloutLogUrl } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder } from '../notify/slack-responder.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
@@ -31,13 +33,21 @@ async function buildLambdaApp(): Promise<App> {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const notifier: Notifier = secrets.slackBotToken
+  const slack: Notifier = secrets.slackBotToken
     ? createSlackNotifier({
         token: secrets.slackBotToken,
         log: (level, message, data) => logger[level](message, data),
       })
     : { publish: async () => null };
+  const github = secrets.githubToken ? createGithubStatuses({ token: secrets.githubToken }) : undefined;
+  const notifier = outboundNotifier({
+    slack,
+    github,
+    logUrl: rolloutLogUrl(process.env.AVIARY_PUBLIC_URL),
+    log: (message, data) => logger.warn(message, data),
+  });
   return createApp({
+    ...(github ? { github } : {}),
     config,
     secrets,
     store: new DynamoDbRolloutStore({ client: doc, tableName }),

@@ -49,6 +49,17 @@ async function start(deps: EngineDeps, input: StartInput): Promise<StartResult> 
       const existing = seen ? await deps.store.getRollout(seen) : null;
       if (existing) return { ok: true, rollout: existing, created: false };
     }
+    if (input.github && !input.retryOf) {
+      const { environment, deploymentId } = input.github;
+      const claim = await deps.store.claimGithubDeployment(target.name, environment, deploymentId);
+      if (!claim.ok) {
+        return {
+          ok: false,
+          status: 409,
+          error: `GitHub deployment ${deploymentId} is older than deployment ${claim.newest} already seen for ${target.name} in ${environment}; not rolling it out`,
+        };
+      }
+    }
     const head = await deps.store.getHead(target.name);
     if (input.retryOf && head?.latestRolloutId !== input.retryOf) {
       return {

@@ -11,11 +11,14 @@ import { createClusterConnector } from '../cluster/create-connector.js';
 import { resolveTarget } from '../config/load-config.js';
 import type { TickSummary } from '../engine/engine.js';
 import type { EngineLog } from '../engine/engine-deps.js';
+import { createGithubStatuses, type GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
 import type { Notifier } from '../notify/notifier.js';
+import { outboundNotifier } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder, type SlackResponder } from '../notify/slack-responder.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
+import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-double.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
@@ -45,6 +48,8 @@ export interface EmbeddedStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Slack: the Web API double by default; `false` for no Slack at all. */
   slack?: boolean;
+  /** GitHub deployment statuses: the REST API double by default; `false` for none. */
+  github?: boolean;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
@@ -57,6 +62,8 @@ export interface EmbeddedStack {
   dynamo: DynamoDbLocal;
   clusters: Map<string, SimulatedCluster>;
   slack: SlackApiDouble | null;
+  /** The GitHub REST API double: the deployment statuses Aviary posted. */
+  github: GithubApiDouble | null;
   /** The EMF documents the tick function published (CloudWatch metrics on AWS). */
   metrics: RecordingMetrics;
   /** Runs the scheduled function once, with an EventBridge scheduled event, as the `rate(1 minute)` rule would. */
@@ -119,9 +126,27 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       respond = createSlackResponder({ allowedOrigins: [new URL(slack.apiUrl).origin] });
     }
 
+    let github: GithubApiDouble | null = null;
+    let githubStatuses: GithubStatuses | undefined;
+    if (options.github !== false && secrets.githubToken) {
+      github = await startGithubApiDouble({ token: secrets.githubToken });
+      const double = github;
+      cleanups.push(() => double.close());
+      githubStatuses = createGithubStatuses({ token: secrets.githubToken, apiUrl: github.apiUrl });
+    }
+    // The rollout's page on this stack's API; known once the gateway listens (below).
+    let apiUrl = '';
+    notifier = outboundNotifier({
+      slack: notifier,
+      github: githubStatuses,
+      logUrl: (rollout) => (apiUrl ? `${apiUrl}/rollouts/${encodeURIComponent(rollout.id)}` : undefined),
+      log: (message, data) => options.log?.('warn', message, data),
+    });
+
     const app = createApp({
       config,
       secrets,
+      ...(githubStatuses ? { github: githubStatuses } : {}),
       store: new DynamoDbRolloutStore({ client: dynamo.doc, tableName }),
       connector: createClusterConnector({
         simulated: (name) => {
@@ -152,6 +177,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       ],
     });
     cleanups.push(() => gateway.close());
+    apiUrl = gateway.url;
     const metrics = new RecordingMetrics({ namespace: 'Aviary', serviceName: 'aviary-local' });
     const tickHandler = makeTickHandler(getApp, logger, metrics);
 
@@ -163,6 +189,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       dynamo,
       clusters,
       slack,
+      github,
       metrics,
       tick: () => tickHandler(scheduledEvent(clock()), localLambdaContext('aviary-tick', 60_000)),
       target: (name) => {

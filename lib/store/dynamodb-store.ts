@@ -28,6 +28,7 @@ import {
   CREATED_PARTITION,
   DECISION_PREFIX,
   deliveryKey,
+  githubNewestKey,
   headKey,
   ROLLOUT_PREFIX,
   rolloutKey,
@@ -167,6 +168,32 @@ export class DynamoDbRolloutStore implements RolloutStore {
       return;
     }
     await this.transact(items, `save ${valid.id} v${valid.version}`);
+  }
+
+  async claimGithubDeployment(
+    target: string,
+    environment: string,
+    deploymentId: number,
+  ): Promise<{ ok: true } | { ok: false; newest: number }> {
+    if (!Number.isSafeInteger(deploymentId) || deploymentId < 1)
+      throw new RangeError(`a GitHub deployment id must be a positive integer, got ${deploymentId}`);
+    const key = githubNewestKey(target, environment);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET newest = :id',
+          ConditionExpression: 'attribute_not_exists(newest) OR newest <= :id',
+          ExpressionAttributeValues: { ':id': deploymentId },
+        }),
+      );
+      return { ok: true };
+    } catch (e) {
+      if ((e as { name?: string }).name !== 'ConditionalCheckFailedException') throw e;
+      const item = await this.getItem(key);
+      return { ok: false, newest: Number(item?.newest ?? deploymentId) };
+    }
   }
 
   async listActive(): Promise<Rollout[]> {

@@ -46,6 +46,16 @@ export interface RolloutStore {
    * history in the same transaction; clears the head's active pointer when the rollout reached a terminal phase.
    */
   saveRollout(rollout: Rollout, decision?: Decision): Promise<void>;
+  /**
+   * Records `deploymentId` as the newest GitHub deployment of `target` in `environment`, unless a newer one
+   * was recorded: then answers `{ok: false, newest}` and changes nothing. The same id again is accepted
+   * (a redelivery is then answered through its delivery record).
+   */
+  claimGithubDeployment(
+    target: string,
+    environment: string,
+    deploymentId: number,
+  ): Promise<{ ok: true } | { ok: false; newest: number }>;
   /** Rollouts not in a terminal phase (across all targets). */
   listActive(): Promise<Rollout[]>;
   /** Newest first. */

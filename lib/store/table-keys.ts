@@ -25,6 +25,15 @@ export const deliveryKey = (delivery: string): ItemKey => ({
   sk: DELIVERY_SK,
 });
 
+/**
+ * The newest GitHub deployment id seen for a target and environment. GitHub signs the deployment id but no
+ * time, so this is what keeps a captured delivery from rolling an old revision out again.
+ */
+export const githubNewestKey = (target: string, environment: string): ItemKey => ({
+  pk: `GITHUB#${target}#${environment}`,
+  sk: 'NEWEST',
+});
+
 /** Zero-padded so that string order is numeric order (sort keys are compared as strings). */
 export function padded(value: number, width: number): string {
   if (!Number.isSafeInteger(value) || value < 0) {
