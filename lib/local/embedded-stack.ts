@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { makeDeployWebhookHandler } from '../../functions/deploy-webhook.js';
 import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
 import { makeRolloutsApiHandler } from '../../functions/rollouts-api.js';
@@ -13,11 +14,13 @@ import type { TickSummary } from '../engine/engine.js';
 import type { EngineLog } from '../engine/engine-deps.js';
 import { createGithubStatuses, type GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
+import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
 import type { Notifier } from '../notify/notifier.js';
 import { outboundNotifier } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder, type SlackResponder } from '../notify/slack-responder.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
+import { type EventBridgeDouble, startEventBridgeDouble } from '../sim/eventbridge-double.js';
 import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-double.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
@@ -50,6 +53,8 @@ export interface EmbeddedStackOptions {
   slack?: boolean;
   /** GitHub deployment statuses: the REST API double by default; `false` for none. */
   github?: boolean;
+  /** Events out: the EventBridge double (the real SDK client against it) by default; `false` for none. */
+  events?: boolean;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
@@ -64,6 +69,8 @@ export interface EmbeddedStack {
   slack: SlackApiDouble | null;
   /** The GitHub REST API double: the deployment statuses Aviary posted. */
   github: GithubApiDouble | null;
+  /** The EventBridge double: the "Aviary Rollout State Change" events put on the bus. */
+  events: EventBridgeDouble | null;
   /** The EMF documents the tick function published (CloudWatch metrics on AWS). */
   metrics: RecordingMetrics;
   /** Runs the scheduled function once, with an EventBridge scheduled event, as the `rate(1 minute)` rule would. */
@@ -134,11 +141,26 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       cleanups.push(() => double.close());
       githubStatuses = createGithubStatuses({ token: secrets.githubToken, apiUrl: github.apiUrl });
     }
+    let events: EventBridgeDouble | null = null;
+    let eventsNotifier: Notifier | undefined;
+    if (options.events !== false) {
+      events = await startEventBridgeDouble();
+      const double = events;
+      cleanups.push(() => double.close());
+      eventsNotifier = createEventBridgeNotifier({
+        client: new EventBridgeClient({
+          endpoint: events.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }),
+      });
+    }
     // The rollout's page on this stack's API; known once the gateway listens (below).
     let apiUrl = '';
     notifier = outboundNotifier({
       slack: notifier,
       github: githubStatuses,
+      events: eventsNotifier,
       logUrl: (rollout) => (apiUrl ? `${apiUrl}/rollouts/${encodeURIComponent(rollout.id)}` : undefined),
       log: (message, data) => options.log?.('warn', message, data),
     });
@@ -190,6 +212,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       clusters,
       slack,
       github,
+      events,
       metrics,
       tick: () => tickHandler(scheduledEvent(clock()), localLambdaContext('aviary-tick', 60_000)),
       target: (name) => {

@@ -42,6 +42,7 @@ describe('aviary CLI against a running local stack', () => {
         slackSigningSecret: e2e.stack.secrets.slackSigningSecret,
         githubWebhookSecret: e2e.stack.secrets.githubWebhookSecret,
         kubeconfig: null,
+        ...(e2e.stack.events ? { eventsUrl: e2e.stack.events.eventsUrl } : {}),
       },
       session,
     );
@@ -223,6 +224,8 @@ describe('aviary CLI against a running local stack', () => {
     expect(views.at(-1)).toMatch(/Phase: +succeeded/);
     expect(views.at(-1)).toMatch(/Steps:\n {2}✔ {2}1 {2}█{2}░{18} {2}10%/);
     expect(views.at(-1)).toMatch(/Decisions:[\s\S]*request_approval[\s\S]*approved by local:cli/);
+    // The events the stack put on (its stand-in for) EventBridge, shown with the rollout.
+    expect(views.at(-1)).toMatch(/Events sent[^\n]*\n(.*\n)*.*promoting→succeeded {2}0% {2}promoted/);
 
     const missing = inProcess();
     expect(await get(['rollout', 'podinfo-999'], missing)).toBe(1);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RolloutStatus } from '../../lib/engine/engine.js';
 import type { LocalResponse } from '../../lib/local/local-client.js';
+import { RolloutEventDetailSchema } from '../../lib/notify/rollout-event.js';
 import { GITHUB_SIGNATURE_HEADER, signGithubPayload } from '../../lib/signatures/github.js';
 import { readJsonVector } from '../support/vectors.js';
 import { deploymentIn, e2eConfig, statusOf, tickUntil, useTestStack } from './stack.js';
@@ -45,6 +46,7 @@ describe('GitHub deployments: image rules, statuses posted back, replays and old
     if (!first) throw new Error(`no rollout in ${JSON.stringify(res.body)}`);
     return first;
   };
+  const eventsOf = (id: string) => (e2e.stack.events?.events ?? []).filter((e) => e.detail.id === id);
   const statusesOf = (deploymentId: number) =>
     (e2e.stack.github?.statuses ?? []).filter((s) => s.deploymentId === deploymentId);
 
@@ -76,6 +78,27 @@ describe('GitHub deployments: image rules, statuses posted back, replays and old
     }
     expect(statuses[1]?.description).toMatch(/promoted/);
     expect(stack.github?.refused).toEqual([]);
+
+    // Every transition went out on the default bus as "Aviary Rollout State Change".
+    const events = eventsOf(id);
+    expect(events.map((e) => [e.source, e.detailType, e.eventBusName])).toEqual(
+      events.map(() => ['aviary', 'Aviary Rollout State Change', 'default']),
+    );
+    const phases = events.map((e) => `${e.detail.fromPhase}→${e.detail.toPhase}`);
+    expect(phases[0]).toBe('pending→pending');
+    expect(phases).toContain('awaiting_approval→promoting');
+    expect(phases.at(-1)).toBe('promoting→succeeded');
+    const last = events.at(-1)?.detail;
+    expect(last).toMatchObject({
+      id,
+      target: 'podinfo',
+      cluster: 'sim',
+      revision: 'a'.repeat(40),
+      image,
+      weight: 0,
+    });
+    expect(last?.decision).toMatchObject({ action: 'complete', rule: 'promoted' });
+    for (const e of events) expect(RolloutEventDetailSchema.safeParse(e.detail).success).toBe(true);
   }, 120_000);
 
   it('takes the image from the target imageTemplate; a bad build rolls back with a failure status naming why', async () => {
@@ -101,6 +124,19 @@ describe('GitHub deployments: image rules, statuses posted back, replays and old
     expect(failed.map((s) => s.state)).toEqual(['in_progress', 'failure']);
     expect(failed[1]?.description).toMatch(/rolled back/);
     expect(failed[1]?.description.length).toBeLessThanOrEqual(140);
+
+    const events = eventsOf(rolloutOf(second).id).map((e) => e.detail);
+    const rollback = events.find((d) => d.toPhase === 'rolling_back');
+    expect(rollback?.decision).toMatchObject({ action: 'rollback', rule: expect.stringMatching(/^judge\./) });
+    expect(
+      String((rollback?.decision as { reason?: string } | undefined)?.reason ?? '').length,
+    ).toBeGreaterThan(0);
+    expect(events.at(-1)).toMatchObject({ fromPhase: 'rolling_back', toPhase: 'failed', weight: 0 });
+    // The superseded rollout said so too.
+    const superseded = (stack.events?.events ?? []).find(
+      (e) => e.detail.id === rolloutOf(res).id && e.detail.toPhase === 'superseded',
+    );
+    expect(superseded?.detail.decision).toMatchObject({ action: 'supersede', rule: 'newer_revision' });
   }, 120_000);
 
   it('refuses a deployment whose image cannot be determined: 422 and a failure status, nothing rolled out', async () => {
