@@ -8,6 +8,8 @@ export interface Secrets {
   slackSigningSecret: string;
   slackBotToken: string | null;
   githubWebhookSecret: string;
+  /** Signs the links that open the /ui pages without AWS credentials; without it those pages refuse (401). */
+  viewSecret: string | null;
 }
 
 /** Everything a Lambda handler needs, built once per container (or once per `npm start`). */
@@ -19,4 +21,6 @@ export interface App {
   clock: () => number;
   /** Private answers to Slack interactions Aviary refuses; absent where there is no Slack. */
   respond?: SlackResponder;
+  /** Local stack only (loopback): /ui pages open without a signed link. Never set on AWS. */
+  openViews?: boolean;
 }

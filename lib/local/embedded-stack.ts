@@ -45,6 +45,11 @@ export interface EmbeddedStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Slack: the Web API double by default; `false` for no Slack at all. */
   slack?: boolean;
+  /**
+   * The /ui pages open without a signed link (the default: the stack listens on 127.0.0.1 only); `false` to
+   * require signed links as on AWS.
+   */
+  openViews?: boolean;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
@@ -119,7 +124,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       respond = createSlackResponder({ allowedOrigins: [new URL(slack.apiUrl).origin] });
     }
 
-    const app = createApp({
+    const composed = createApp({
       config,
       secrets,
       store: new DynamoDbRolloutStore({ client: dynamo.doc, tableName }),
@@ -135,6 +140,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       clock,
       ...(options.log ? { log: options.log } : {}),
     });
+    const app: App = { ...composed, openViews: options.openViews ?? true };
     const getApp = async (): Promise<App> => app;
     const logger = new Logger({ serviceName: 'aviary-local', logLevel: options.logLevel ?? 'WARN' });
     const api = makeRolloutsApiHandler(getApp, logger);
@@ -146,6 +152,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         { method: 'POST', path: '/webhooks/slack', handler: makeSlackWebhookHandler(getApp, logger) },
         { method: 'GET', path: '/rollouts', handler: api },
         { method: 'GET', path: '/rollouts/{id}', handler: api },
+        { method: 'GET', path: '/ui', handler: api },
+        { method: 'GET', path: '/ui/rollouts/{id}', handler: api },
       ],
     });
     cleanups.push(() => gateway.close());

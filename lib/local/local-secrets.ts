@@ -14,5 +14,6 @@ export function localSecrets(env: Record<string, string | undefined>): Secrets {
     slackSigningSecret: pick('slackSigningSecret'),
     slackBotToken: env[SECRET_ENV.slackBotToken]?.trim() || `xoxb-local-${random()}`,
     githubWebhookSecret: pick('githubWebhookSecret'),
+    viewSecret: pick('viewSecret'),
   };
 }

@@ -9,6 +9,7 @@ const VALUES: Record<string, string> = {
   '/aviary/prod/slack-signing-secret': 's-8f742231b1',
   '/aviary/prod/slack-bot-token': 'xoxb-111-222-abc',
   '/aviary/prod/github-webhook-secret': 'g-a9b8c7d6e5',
+  '/aviary/prod/view-secret': 'v-5e6f7a8b9c',
 };
 
 const clientConfig = (endpoint: string) => ({
@@ -61,6 +62,7 @@ describe('loadSecrets from the environment (local)', () => {
       slackSigningSecret: 'b',
       slackBotToken: null,
       githubWebhookSecret: 'c',
+      viewSecret: null,
     });
     expect((await loadSecrets({ ...env, SLACK_BOT_TOKEN: 'xoxb-1' })).slackBotToken).toBe('xoxb-1');
   });
@@ -85,6 +87,7 @@ describe('loadSecrets from SSM Parameter Store (AWS)', () => {
       slackSigningSecret: 's-8f742231b1',
       slackBotToken: 'xoxb-111-222-abc',
       githubWebhookSecret: 'g-a9b8c7d6e5',
+      viewSecret: 'v-5e6f7a8b9c',
     });
     expect(double.calls.map((c) => [c.body.Name, c.body.WithDecryption]).sort()).toEqual(
       Object.keys(VALUES)
@@ -157,6 +160,7 @@ describe('loadSecrets from Secrets Manager (AWS)', () => {
     );
     expect(secrets.deploySecret).toBe('d-3f9a1c0e77');
     expect(secrets.slackBotToken).toBe('xoxb-111-222-abc');
-    expect(double.calls).toHaveLength(4);
+    expect(secrets.viewSecret).toBe('v-5e6f7a8b9c');
+    expect(double.calls).toHaveLength(5);
   });
 });

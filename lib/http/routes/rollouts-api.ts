@@ -6,6 +6,7 @@ import { HttpError } from '../http-error.js';
 import { type HttpResult, jsonResponse } from '../json-response.js';
 import { requireMethod } from '../request-guards.js';
 import { describeIssues, fieldIssues } from '../validation-details.js';
+import { rolloutViewLink } from '../view-link-for.js';
 
 const Name = z
   .string()
@@ -29,7 +30,7 @@ export async function handleRolloutsApi(app: App, event: HttpApiEvent, _logger: 
       throw new HttpError(400, 'invalid_id', `rollout id ${valid.error.issues[0]?.message}`);
     const status = await app.engine.status(valid.data);
     if (!status) throw new HttpError(404, 'not_found', `no rollout "${valid.data}"`);
-    return jsonResponse(200, status);
+    return jsonResponse(200, { ...status, viewUrl: rolloutViewLink(app, event, status.id) });
   }
   const query = ListQuerySchema.safeParse(event.queryStringParameters ?? {});
   if (!query.success) {
