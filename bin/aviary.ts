@@ -5,6 +5,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   schema: () => import('../lib/cli/schema.js'),
   deploy: () => import('../lib/cli/deploy.js'),
   slack: () => import('../lib/cli/slack.js'),
+  open: () => import('../lib/cli/open.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { Notifier } from '../notify/notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder } from '../notify/slack-responder.js';
+import { viewLinkUrl } from '../signatures/view-link.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import type { App } from './app.js';
 import { createApp } from './create-app.js';
@@ -35,6 +36,7 @@ async function buildLambdaApp(): Promise<App> {
     ? createSlackNotifier({
         token: secrets.slackBotToken,
         log: (level, message, data) => logger[level](message, data),
+        viewLink: slackViewLink(secrets.viewSecret, process.env.AVIARY_PUBLIC_URL),
       })
     : { publish: async () => null };
   return createApp({
@@ -46,4 +48,12 @@ async function buildLambdaApp(): Promise<App> {
     respond: createSlackResponder({ log: (level, message, data) => logger[level](message, data ?? {}) }),
     log: (level, message, data) => logger[level](message, data ?? {}),
   });
+}
+
+/** The "View timeline" link of Slack messages: the API's public URL (`AVIARY_PUBLIC_URL`) signed with the view secret. */
+function slackViewLink(secret: string | null, publicUrl: string | undefined) {
+  const base = publicUrl?.trim();
+  if (!secret || !base) return undefined;
+  return (rollout: { id: string }) =>
+    viewLinkUrl(base, secret, { kind: 'rollout', id: rollout.id }, Date.now());
 }

@@ -1,5 +1,5 @@
 import type { App } from '../app/app.js';
-import { viewLinkUrl } from '../signatures/view-link.js';
+import { type ViewScope, viewLinkUrl } from '../signatures/view-link.js';
 import type { HttpApiEvent } from './http-api-event.js';
 
 /**
@@ -14,9 +14,16 @@ export function requestBaseUrl(event: HttpApiEvent): string | null {
 }
 
 /** A signed link to a rollout's page for an API answer; null where there is no view secret or no host. */
-export function rolloutViewLink(app: App, event: HttpApiEvent, id: string): string | null {
+export const rolloutViewLink = (app: App, event: HttpApiEvent, id: string): string | null =>
+  signedLink(app, event, { kind: 'rollout', id });
+
+/** A signed link to the list page. */
+export const listViewLink = (app: App, event: HttpApiEvent): string | null =>
+  signedLink(app, event, { kind: 'list' });
+
+function signedLink(app: App, event: HttpApiEvent, scope: ViewScope): string | null {
   const base = requestBaseUrl(event);
   const secret = app.secrets.viewSecret;
   if (!base || !secret) return null;
-  return viewLinkUrl(base, secret, { kind: 'rollout', id }, app.clock());
+  return viewLinkUrl(base, secret, scope, app.clock());
 }

@@ -15,6 +15,7 @@ import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
 import type { Notifier } from '../notify/notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder, type SlackResponder } from '../notify/slack-responder.js';
+import { viewLinkUrl } from '../signatures/view-link.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
@@ -113,6 +114,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       );
     }
 
+    let baseUrl: string | null = null;
     let slack: SlackApiDouble | null = null;
     let notifier: Notifier = { publish: async () => null };
     let respond: SlackResponder | undefined;
@@ -120,7 +122,15 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       slack = await startSlackApiDouble({ token: secrets.slackBotToken });
       const double = slack;
       cleanups.push(() => double.close());
-      notifier = createSlackNotifier({ token: secrets.slackBotToken, apiUrl: slack.apiUrl });
+      notifier = createSlackNotifier({
+        token: secrets.slackBotToken,
+        apiUrl: slack.apiUrl,
+        // The gateway starts after the notifier is built; its URL is known before any rollout is published.
+        viewLink: (rollout) =>
+          baseUrl && secrets.viewSecret
+            ? viewLinkUrl(baseUrl, secrets.viewSecret, { kind: 'rollout', id: rollout.id }, clock())
+            : null,
+      });
       respond = createSlackResponder({ allowedOrigins: [new URL(slack.apiUrl).origin] });
     }
 
@@ -157,6 +167,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       ],
     });
     cleanups.push(() => gateway.close());
+    baseUrl = gateway.url;
     const metrics = new RecordingMetrics({ namespace: 'Aviary', serviceName: 'aviary-local' });
     const tickHandler = makeTickHandler(getApp, logger, metrics);
 

@@ -144,7 +144,7 @@ describe('the pages in Chromium, against the real local stack with signed links'
     const approveTitle = await page.$eval('a.marker[data-action="approve"] title', (t) => t.textContent);
     expect(approveTitle).toContain(`Approved by ${APPROVER}`);
     // The accessible list repeats every decision with its explanation.
-    const items = await page.$$eval('ol.decisions li', (lis) => lis.map((li) => li.textContent ?? ''));
+    const items = await page.$$eval('ol.decisions > li', (lis) => lis.map((li) => li.textContent ?? ''));
     expect(items).toHaveLength(healthy.history.length);
     expect(items.join('\n')).toContain('Approval asked for promotion');
     expect(items.join('\n')).toMatch(/errors: as good as the primary \(ruled out \+[\d.]+pp\)/);

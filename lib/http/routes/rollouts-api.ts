@@ -6,7 +6,7 @@ import { HttpError } from '../http-error.js';
 import { type HttpResult, jsonResponse } from '../json-response.js';
 import { requireMethod } from '../request-guards.js';
 import { describeIssues, fieldIssues } from '../validation-details.js';
-import { rolloutViewLink } from '../view-link-for.js';
+import { listViewLink, rolloutViewLink } from '../view-link-for.js';
 
 const Name = z
   .string()
@@ -20,7 +20,10 @@ const ListQuerySchema = z
   })
   .strict();
 
-/** `GET /rollouts?target=&limit=` (newest first) and `GET /rollouts/{id}` (with its decision history). */
+/**
+ * `GET /rollouts?target=&limit=` (newest first) and `GET /rollouts/{id}` (with its decision history); both
+ * answers carry `viewUrl`, a signed link to the same view as a page (null without a view secret).
+ */
 export async function handleRolloutsApi(app: App, event: HttpApiEvent, _logger: Logger): Promise<HttpResult> {
   requireMethod(event, 'GET');
   const id = event.pathParameters?.id;
@@ -41,5 +44,5 @@ export async function handleRolloutsApi(app: App, event: HttpApiEvent, _logger: 
     ...(query.data.target ? { target: query.data.target } : {}),
     ...(query.data.limit ? { limit: query.data.limit } : {}),
   };
-  return jsonResponse(200, { rollouts: await app.engine.list(options) });
+  return jsonResponse(200, { rollouts: await app.engine.list(options), viewUrl: listViewLink(app, event) });
 }
