@@ -70,6 +70,7 @@ a{color:var(--info)}
 h1{font-size:1.35rem;margin:.6em 0 .2em;overflow-wrap:anywhere}
 h2{font-size:1.1rem;margin:1.4em 0 .5em}
 .muted{color:var(--muted)}
+.nowrap{white-space:nowrap;overflow-wrap:normal}
 .mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
 .phase{display:inline-flex;align-items:center;gap:.3em;font-weight:600;white-space:nowrap}
 .phase svg{width:1em;height:1em}

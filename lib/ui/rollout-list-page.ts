@@ -26,7 +26,7 @@ export function renderListPage(input: ListPageInput): string {
     const last = r.lastDecision ? decisionInWords(r.lastDecision) : null;
     const step = r.stepIndex >= 0 ? `${r.stepIndex + 1}/${r.steps.length}` : '–';
     return html`<tr data-rollout="${r.id}" data-phase="${r.phase}">
-<td><a href="${input.rolloutHref(r.id)}">${r.target}</a><div class="muted mono">${r.id}</div></td>
+<td><a href="${input.rolloutHref(r.id)}">${r.target}</a><div class="muted mono nowrap">${r.id}</div></td>
 <td class="mono">${r.revision}</td>
 <td>${phaseBadge(r.phase)}</td>
 <td><span class="bar" aria-hidden="true"><span style="width:${r.canaryWeight}%"></span></span> ${r.canaryWeight}%</td>

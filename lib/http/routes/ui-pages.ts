@@ -107,7 +107,10 @@ function access(app: App, scope: ViewScope, query: z.infer<typeof PageQuerySchem
     check.reason === 'expired'
       ? `This link expired on ${utcTime(Number(query.exp) * 1000)}.`
       : REFUSED_LINK[check.reason];
-  return { ok: false, result: refusal(401, message, `Get a fresh link with \`${how}\`.`) };
+  return {
+    ok: false,
+    result: refusal(401, message, `Get a fresh link from the rollout’s Slack message or with: ${how}`),
+  };
 }
 
 async function rolloutPage(app: App, event: HttpApiEvent, rawId: string): Promise<HttpResult> {
