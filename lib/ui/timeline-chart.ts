@@ -122,11 +122,18 @@ ${ticks}
 
 function marker(m: TimelineMarker, index: number, mx: number, height: number): Html {
   const colour = markerTone(m.decision);
+  // Holds and waits can come every window for hours: small and unnumbered, so the decisions that change
+  // something stay readable (every one is still numbered in the list below the chart).
+  const routine = m.action === 'hold' || m.action === 'wait';
   const words = [m.words.headline, m.words.why, ...m.words.evidence.map((e) => `${e.topic}: ${e.words}`)];
   return html`<a href="#decision-${index + 1}" class="marker" data-action="${m.action}"><title>${clock(m.at)} ${words.join(' — ')}</title>
-<line x1="${mx.toFixed(1)}" x2="${mx.toFixed(1)}" y1="${LANE}" y2="${height - 22}" stroke="${colour}" stroke-opacity="0.35" stroke-dasharray="2 3"/>
-<circle cx="${mx.toFixed(1)}" cy="${LANE / 2 + 2}" r="7" fill="${colour}"/>
-<text x="${mx.toFixed(1)}" y="${LANE / 2 + 6}" text-anchor="middle" style="fill:var(--bg);font-size:10px;font-weight:700">${index + 1}</text></a>`;
+${routine ? null : html`<line x1="${mx.toFixed(1)}" x2="${mx.toFixed(1)}" y1="${LANE}" y2="${height - 22}" stroke="${colour}" stroke-opacity="0.35" stroke-dasharray="2 3"/>`}
+${
+  routine
+    ? html`<circle cx="${mx.toFixed(1)}" cy="${LANE / 2 + 2}" r="4" fill="${colour}"/>`
+    : html`<circle cx="${mx.toFixed(1)}" cy="${LANE / 2 + 2}" r="7" fill="${colour}"/>
+<text x="${mx.toFixed(1)}" y="${LANE / 2 + 6}" text-anchor="middle" style="fill:var(--bg);font-size:10px;font-weight:700">${index + 1}</text>`
+}</a>`;
 }
 
 /** HH:MM:SS UTC: pages render on the server, without a script to know the reader's zone. */

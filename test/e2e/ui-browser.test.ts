@@ -175,6 +175,26 @@ describe('the pages in Chromium, against the real local stack with signed links'
     await page.close();
   });
 
+  it('fits a phone screen and follows dark mode', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 390, height: 844, isMobile: true, deviceScaleFactor: 1 });
+    const background = () => page.evaluate('getComputedStyle(document.body).backgroundColor');
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+    await page.goto(link({ kind: 'rollout', id: healthy.id }), { waitUntil: 'load' });
+    const light = await background();
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    const dark = await background();
+    expect(light).toBe('rgb(255, 255, 255)');
+    expect(dark).toBe('rgb(13, 17, 23)');
+    // Nothing wider than the screen: no sideways scrolling.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'promoted-phone-dark.png'), fullPage: true });
+    await page.goto(link({ kind: 'list' }), { waitUntil: 'load' });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'list-phone-dark.png'), fullPage: true });
+    await page.close();
+  });
+
   it('refuses expired, forged, missing and wrongly scoped links with a 401 page that says why', async () => {
     const expired = await open(link({ kind: 'rollout', id: healthy.id }, clock.now() - 8 * DAY), 'expired');
     expect(expired.status).toBe(401);
