@@ -6,7 +6,7 @@ import { phaseBadge } from './phase-badge.js';
 import type { DecisionInWords } from './plain-evidence.js';
 import { ageInWords, utcTime } from './time-words.js';
 import { clock, renderTimelineChart } from './timeline-chart.js';
-import { buildTimeline, type GuardRails } from './timeline-data.js';
+import { buildTimeline, type GuardRails, markerRuns, type TimelineMarker } from './timeline-data.js';
 
 export interface RolloutPageInput {
   status: RolloutStatus;
@@ -52,10 +52,17 @@ ${
 ${
   timeline.markers.length === 0
     ? html`<p class="empty">No decisions yet.</p>`
-    : html`<ol class="decisions">${timeline.markers.map(
-        (m, i) =>
-          html`<li id="decision-${i + 1}" data-action="${m.action}"><time datetime="${new Date(m.at).toISOString()}">${i + 1}. ${clock(m.at)}</time><div><div class="what">${m.words.headline}</div><div>${m.words.why}</div>${evidenceList(m.words)}</div></li>`,
-      )}</ol>`
+    : html`<ol class="decisions">${markerRuns(timeline.markers).map(({ first, last }) => {
+        const m = timeline.markers[last] as TimelineMarker;
+        const start = timeline.markers[first] as TimelineMarker;
+        const count = last - first + 1;
+        const when =
+          count === 1
+            ? `${first + 1}. ${clock(m.at)}`
+            : `${first + 1}–${last + 1}. ${clock(start.at)}–${clock(m.at)}`;
+        const what = count === 1 ? m.words.headline : `${m.words.headline} × ${count} (latest below)`;
+        return html`<li id="decision-${first + 1}" data-action="${m.action}" data-count="${count}"><time datetime="${new Date(start.at).toISOString()}">${when}</time><div><div class="what">${what}</div><div>${m.words.why}</div>${evidenceList(m.words)}</div></li>`;
+      })}</ol>`
 }
 </section>`;
   return renderPage({

@@ -8,6 +8,8 @@ const RIGHT = 14;
 const LANE = 26;
 const PANEL = 120;
 const GAP = 44;
+const HOVER_POINTS_MAX = 40;
+const ROUTINE_MARKERS_MAX = 120;
 
 interface Panel {
   top: number;
@@ -83,10 +85,13 @@ export function renderTimelineChart(t: Timeline): Html {
     const coords = points.map((pt) => `${x(pt.at).toFixed(1)},${y(p, pt.value).toFixed(1)}`);
     return html`<g class="series" data-series="${name}" data-points="${points.length}">
 <polyline points="${coords.join(' ')}" fill="none" stroke="${colour}" stroke-width="2"/>
-${points.map(
-  (pt, i) =>
-    html`<circle class="point" cx="${coords[i]?.split(',')[0]}" cy="${coords[i]?.split(',')[1]}" r="3.5" fill="${colour}"><title>${name}: ${pt.value.toFixed(unit === 'ms' ? 0 : 2)}${unit} at ${clock(pt.at)}</title></circle>`,
-)}</g>`;
+<g fill="${colour}">${points.map((pt, i) => {
+      const [cx, cy] = (coords[i] ?? '').split(',');
+      // Values on hover while they are few; a long history keeps its points without, so the page stays small.
+      return points.length > HOVER_POINTS_MAX
+        ? html`<circle class="point" cx="${cx}" cy="${cy}" r="2.5"/>`
+        : html`<circle class="point" cx="${cx}" cy="${cy}" r="3.5"><title>${name}: ${pt.value.toFixed(unit === 'ms' ? 0 : 2)}${unit} at ${clock(pt.at)}</title></circle>`;
+    })}</g></g>`;
   };
 
   const weightPath = t.weight
@@ -97,7 +102,14 @@ ${points.map(
     })
     .join('');
 
-  const markers = t.markers.map((m, i) => marker(m, i, x(m.at), height));
+  // Routine holds are drawn while they are few; beyond that their runs are in the list, and the chart keeps
+  // the decisions that changed something.
+  const routineCount = t.markers.filter((m) => m.action === 'hold' || m.action === 'wait').length;
+  const markers = t.markers.map((m, i) =>
+    routineCount > ROUTINE_MARKERS_MAX && (m.action === 'hold' || m.action === 'wait')
+      ? null
+      : marker(m, i, x(m.at), height),
+  );
   const ticks = timeTicks(t.start, t.end).map(
     (at, i, all) =>
       html`<text x="${x(at).toFixed(1)}" y="${height - 6}" text-anchor="${i === 0 ? 'start' : i === all.length - 1 ? 'end' : 'middle'}">${clock(at)}</text>`,
@@ -125,8 +137,9 @@ function marker(m: TimelineMarker, index: number, mx: number, height: number): H
   // Holds and waits can come every window for hours: small and unnumbered, so the decisions that change
   // something stay readable (every one is still numbered in the list below the chart).
   const routine = m.action === 'hold' || m.action === 'wait';
-  const words = [m.words.headline, m.words.why, ...m.words.evidence.map((e) => `${e.topic}: ${e.words}`)];
-  return html`<a href="#decision-${index + 1}" class="marker" data-action="${m.action}"><title>${clock(m.at)} ${words.join(' — ')}</title>
+  const evidence = m.words.evidence.map((e) => `${e.topic}: ${e.words}`);
+  const words = routine ? [m.words.headline, ...evidence] : [m.words.headline, m.words.why, ...evidence];
+  return html`<a href="#decision-${m.runStart + 1}" class="marker" data-action="${m.action}"><title>${clock(m.at)} ${words.join(' — ')}</title>
 ${routine ? null : html`<line x1="${mx.toFixed(1)}" x2="${mx.toFixed(1)}" y1="${LANE}" y2="${height - 22}" stroke="${colour}" stroke-opacity="0.35" stroke-dasharray="2 3"/>`}
 ${
   routine

@@ -13,7 +13,38 @@ export interface TimelineMarker {
   action: Decision['action'];
   words: DecisionInWords;
   decision: Decision;
+  /** Index of the first marker of its run of like routine decisions (its own index when it starts one). */
+  runStart: number;
 }
+
+/** A run of markers shown as one entry of the decision list: routine holds of one kind come every window. */
+export interface MarkerRun {
+  first: number;
+  last: number;
+}
+
+const ROUTINE: readonly Decision['action'][] = ['hold', 'wait'];
+
+/**
+ * Consecutive holds or waits with the same headline and evidence make one run: "checked 150 times at 50% while
+ * awaiting approval" reads better, and weighs less, than 150 entries saying the same.
+ */
+export function markerRuns(markers: readonly TimelineMarker[]): MarkerRun[] {
+  const runs: MarkerRun[] = [];
+  markers.forEach((m, i) => {
+    const run = runs[runs.length - 1];
+    if (run && m.runStart === run.first) run.last = i;
+    else runs.push({ first: i, last: i });
+  });
+  return runs;
+}
+
+const sameRoutine = (a: TimelineMarker, b: Omit<TimelineMarker, 'runStart'>): boolean =>
+  ROUTINE.includes(a.action) &&
+  a.action === b.action &&
+  a.words.headline === b.words.headline &&
+  a.decision.rule === b.decision.rule &&
+  JSON.stringify(a.words.evidence) === JSON.stringify(b.words.evidence);
 
 export interface Timeline {
   start: number;
@@ -24,6 +55,8 @@ export interface Timeline {
   successRate: { canary: Point[]; primary: Point[] };
   /** p99 latency (ms) per analysis window. */
   p99: { canary: Point[]; primary: Point[] };
+  /** Analysis windows in the history (series longer than MAX_POINTS are thinned to their worst points). */
+  windows: number;
   guardRails: { minSuccessRate: number | null; maxP99LatencyMs: number | null };
   markers: TimelineMarker[];
 }
@@ -56,25 +89,33 @@ export function buildTimeline(status: RolloutStatus, now: number, guardRails: Gu
       ? 0
       : (history[i + 1]?.weight ?? status.canaryWeight);
     if (after !== weight[weight.length - 1]?.value) weight.push({ at: decision.at, value: after });
-    markers.push({
+    const marker = {
       at: decision.at,
       action: decision.action,
       words: decisionInWords(decision, after),
       decision,
-    });
+    };
+    const previous = markers[markers.length - 1];
+    markers.push({ ...marker, runStart: previous && sameRoutine(previous, marker) ? previous.runStart : i });
     const window = decision.metrics;
     if (!window) return;
     addWindow(decision.at, window.canary, successRate.canary, p99.canary);
     addWindow(decision.at, window.primary, successRate.primary, p99.primary);
   });
   weight.push({ at: end, value: weight[weight.length - 1]?.value ?? 0 });
+  const worstRate = (a: Point, b: Point) => (b.value < a.value ? b : a);
+  const worstP99 = (a: Point, b: Point) => (b.value > a.value ? b : a);
 
   return {
     start,
     end,
     weight,
-    successRate,
-    p99,
+    successRate: {
+      canary: downsample(successRate.canary, worstRate),
+      primary: downsample(successRate.primary, worstRate),
+    },
+    p99: { canary: downsample(p99.canary, worstP99), primary: downsample(p99.primary, worstP99) },
+    windows: history.filter((d) => d.metrics).length,
     guardRails: {
       minSuccessRate: guardRails?.minSuccessRate ?? null,
       maxP99LatencyMs: guardRails?.maxP99LatencyMs ?? null,
@@ -88,4 +129,16 @@ function addWindow(at: number, w: WorkloadWindow | null, rates: Point[], p99s: P
   const requests = w.successCount + w.failureCount;
   if (requests > 0) rates.push({ at, value: (100 * w.successCount) / requests });
   if (w.p99Ms !== null) p99s.push({ at, value: w.p99Ms });
+}
+
+/** At most this many points per series: a week of one-minute windows would otherwise weigh megabytes. */
+export const MAX_POINTS = 240;
+
+/** Thins a long series into MAX_POINTS consecutive buckets, keeping each bucket's worst point (dips stay visible). */
+function downsample(points: Point[], worst: (a: Point, b: Point) => Point): Point[] {
+  if (points.length <= MAX_POINTS) return points;
+  const size = points.length / MAX_POINTS;
+  return Array.from({ length: MAX_POINTS }, (_, b) =>
+    points.slice(Math.floor(b * size), Math.floor((b + 1) * size)).reduce(worst),
+  );
 }

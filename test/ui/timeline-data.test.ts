@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RolloutStatus } from '../../lib/engine/engine.js';
 import type { Decision } from '../../lib/model/rollout.js';
 import { renderTimelineChart } from '../../lib/ui/timeline-chart.js';
-import { buildTimeline } from '../../lib/ui/timeline-data.js';
+import { buildTimeline, MAX_POINTS, markerRuns } from '../../lib/ui/timeline-data.js';
 
 const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);
 const S = 1000;
@@ -113,5 +113,33 @@ describe('the timeline drawn from a decision history', () => {
     const empty = buildTimeline(status([], { phase: 'pending', canaryWeight: 0 }), T0, null);
     expect(empty.markers).toEqual([]);
     expect(renderTimelineChart(empty).text).toContain('data-series="weight" data-points="2"');
+  });
+
+  it('folds a long wait for approval into one run and thins its series, keeping the worst window', () => {
+    const holds = Array.from({ length: 500 }, (_, i) =>
+      decision(200 + i * 30, {
+        action: 'hold',
+        fromPhase: 'awaiting_approval',
+        toPhase: 'awaiting_approval',
+        stepIndex: 2,
+        weight: 50,
+        rule: 'judge.sprt.accept',
+        metrics: win([i === 321 ? 50 : 100, i === 321 ? 50 : 0, 100], [1000, 0, 100]),
+      }),
+    );
+    const history = [...HISTORY.slice(0, 3), ...holds];
+    const t = buildTimeline(status(history, { phase: 'awaiting_approval', canaryWeight: 50 }), T0, null);
+    expect(t.windows).toBe(501);
+    expect(t.successRate.canary).toHaveLength(MAX_POINTS);
+    expect(Math.min(...t.successRate.canary.map((p) => p.value))).toBe(50);
+    expect(markerRuns(t.markers)).toEqual([
+      { first: 0, last: 0 },
+      { first: 1, last: 1 },
+      { first: 2, last: 2 },
+      { first: 3, last: 502 },
+    ]);
+    const svg = renderTimelineChart(t).text;
+    // Past 120 routine holds the chart keeps only the decisions that changed something.
+    expect(svg.match(/class="marker"/g)).toHaveLength(3);
   });
 });
