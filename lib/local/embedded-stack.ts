@@ -20,6 +20,7 @@ import type { Notifier } from '../notify/notifier.js';
 import { outboundNotifier } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder, type SlackResponder } from '../notify/slack-responder.js';
+import { viewLinkUrl } from '../signatures/view-link.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
 import { type EventBridgeDouble, startEventBridgeDouble } from '../sim/eventbridge-double.js';
 import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-double.js';
@@ -59,6 +60,11 @@ export interface EmbeddedStackOptions {
   github?: boolean;
   /** Events out: the EventBridge double (the real SDK client against it) by default; `false` for none. */
   events?: boolean;
+  /**
+   * The /ui pages open without a signed link (the default: the stack listens on 127.0.0.1 only); `false` to
+   * require signed links as on AWS.
+   */
+  openViews?: boolean;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
@@ -126,6 +132,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       );
     }
 
+    let baseUrl: string | null = null;
     let slack: SlackApiDouble | null = null;
     let notifier: Notifier = { publish: async () => null };
     let respond: SlackResponder | undefined;
@@ -133,7 +140,15 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       slack = await startSlackApiDouble({ token: secrets.slackBotToken });
       const double = slack;
       cleanups.push(() => double.close());
-      notifier = createSlackNotifier({ token: secrets.slackBotToken, apiUrl: slack.apiUrl });
+      notifier = createSlackNotifier({
+        token: secrets.slackBotToken,
+        apiUrl: slack.apiUrl,
+        // The gateway starts after the notifier is built; its URL is known before any rollout is published.
+        viewLink: (rollout) =>
+          baseUrl && secrets.viewSecret
+            ? viewLinkUrl(baseUrl, secrets.viewSecret, { kind: 'rollout', id: rollout.id }, clock())
+            : null,
+      });
       respond = createSlackResponder({ allowedOrigins: [new URL(slack.apiUrl).origin] });
     }
 
@@ -159,17 +174,21 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         }),
       });
     }
-    // The rollout's page on this stack's API; known once the gateway listens (below).
-    let apiUrl = '';
     notifier = outboundNotifier({
       slack: notifier,
       github: githubStatuses,
       events: eventsNotifier,
-      logUrl: (rollout) => (apiUrl ? `${apiUrl}/rollouts/${encodeURIComponent(rollout.id)}` : undefined),
+      // GitHub's "View deployment" opens the rollout's page (a signed view link; the JSON API without a view secret).
+      logUrl: (rollout) =>
+        baseUrl
+          ? secrets.viewSecret
+            ? viewLinkUrl(baseUrl, secrets.viewSecret, { kind: 'rollout', id: rollout.id }, clock())
+            : `${baseUrl}/rollouts/${encodeURIComponent(rollout.id)}`
+          : undefined,
       log: (message, data) => options.log?.('warn', message, data),
     });
 
-    const app = createApp({
+    const composed = createApp({
       config,
       secrets,
       ...(githubStatuses ? { github: githubStatuses } : {}),
@@ -190,6 +209,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       ...(options.log ? { log: options.log } : {}),
       ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
     });
+    const app: App = { ...composed, openViews: options.openViews ?? true };
     const getApp = async (): Promise<App> => app;
     const logger = new Logger({ serviceName: 'aviary-local', logLevel: options.logLevel ?? 'WARN' });
     const api = makeRolloutsApiHandler(getApp, logger);
@@ -202,10 +222,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         { method: 'GET', path: '/rollouts', handler: api },
         { method: 'GET', path: '/rollouts/{id}', handler: api },
         { method: 'POST', path: '/rollouts/{id}/commands', handler: api },
+        { method: 'GET', path: '/ui', handler: api },
+        { method: 'GET', path: '/ui/rollouts/{id}', handler: api },
       ],
     });
     cleanups.push(() => gateway.close());
-    apiUrl = gateway.url;
+    baseUrl = gateway.url;
     const metrics = new RecordingMetrics({ namespace: 'Aviary', serviceName: 'aviary-local' });
     const tickHandler = makeTickHandler(getApp, logger, metrics);
 
