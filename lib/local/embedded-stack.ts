@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeDeployWebhookHandler } from '../../functions/deploy-webhook.js';
 import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
 import { makeRolloutsApiHandler } from '../../functions/rollouts-api.js';
@@ -18,7 +19,7 @@ import { createSlackResponder, type SlackResponder } from '../notify/slack-respo
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
-import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, localDynamoClients, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpGateway, startHttpGateway } from './http-gateway.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
 import { localLambdaContext } from './lambda-context.js';
@@ -55,6 +56,8 @@ export interface EmbeddedStack {
   secrets: Secrets;
   tableName: string;
   dynamo: DynamoDbLocal;
+  /** The client behind the functions' store (its own, not `dynamo.client`): where chaos runs inject faults. */
+  storeClient: DynamoDBClient;
   clusters: Map<string, SimulatedCluster>;
   slack: SlackApiDouble | null;
   /** The EMF documents the tick function published (CloudWatch metrics on AWS). */
@@ -84,6 +87,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     if (!options.dynamo) cleanups.push(() => dynamo.stop());
     const tableName = options.tableName ?? `aviary-local-${randomBytes(4).toString('hex')}`;
     await dynamo.createTable(tableName);
+    const storeClients = localDynamoClients(dynamo.endpoint);
+    cleanups.push(async () => storeClients.client.destroy());
 
     const clusters = new Map<string, SimulatedCluster>();
     let seed = options.seed ?? 1;
@@ -122,7 +127,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const app = createApp({
       config,
       secrets,
-      store: new DynamoDbRolloutStore({ client: dynamo.doc, tableName }),
+      store: new DynamoDbRolloutStore({ client: storeClients.doc, tableName }),
       connector: createClusterConnector({
         simulated: (name) => {
           const cluster = clusters.get(name);
@@ -158,6 +163,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       secrets,
       tableName,
       dynamo,
+      storeClient: storeClients.client,
       clusters,
       slack,
       metrics,

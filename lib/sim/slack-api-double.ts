@@ -42,8 +42,19 @@ export interface SlackApiDouble {
   /** Messages in posting order, each with its latest content. */
   messages: RecordedMessage[];
   calls: RecordedCall[];
+  /**
+   * Decides, for each Web API call, whether the connection is dropped instead (`reset`: nothing happens, nothing
+   * is recorded) or after the call took effect (`lostAnswer`: recorded, but the caller sees a network error).
+   * `null` removes the policy.
+   */
+  setFaultPolicy(policy: SlackFaultPolicy | null): void;
   close(): Promise<void>;
 }
+
+export type SlackFaultPolicy = (call: { method: string; args: Record<string, unknown> }) =>
+  | 'reset'
+  | 'lostAnswer'
+  | null;
 
 const BOT = { bot_id: 'B0AVIARY', user: 'U0AVIARYBOT', app_id: 'A0AVIARY', team: 'T0AVIARY' };
 const MAX_BODY = 1024 * 1024;
@@ -57,6 +68,7 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
   const calls: RecordedCall[] = [];
   const responses: RecordedResponse[] = [];
   let seq = 0;
+  let faultPolicy: SlackFaultPolicy | null = null;
   const nextTs = (): string => {
     seq += 1;
     return `${Math.floor(Date.now() / 1000)}.${String(seq).padStart(6, '0')}`;
@@ -112,7 +124,17 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
     if (refusal) return answer(res, 200, record(method, args, { ok: false, error: refusal }));
     const run = methods[method];
     if (!run) return answer(res, 404, record(method, args, { ok: false, error: 'unknown_method' }));
-    answer(res, 200, record(method, args, run(args)));
+    const fault = faultPolicy?.({ method, args }) ?? null;
+    if (fault === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    const result = record(method, args, run(args));
+    if (fault === 'lostAnswer') {
+      req.socket.destroy();
+      return;
+    }
+    answer(res, 200, result);
   };
 
   // Like hooks.slack.com: JSON in, `ok` out; the body is what the person would see.
@@ -156,6 +178,9 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
     responses,
     messages,
     calls,
+    setFaultPolicy: (policy) => {
+      faultPolicy = policy;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
