@@ -20,7 +20,13 @@ export interface DynamoDbCall {
  *   stand for a writer that died before its write, while everything it did next still happens.
  * - `crash`: the attempt never leaves the process (its caller died); the call fails.
  */
-export type DynamoDbFault = 'throttle' | 'throttleAlt' | 'internal' | 'lostAnswer' | 'ackWithoutWrite' | 'crash';
+export type DynamoDbFault =
+  | 'throttle'
+  | 'throttleAlt'
+  | 'internal'
+  | 'lostAnswer'
+  | 'ackWithoutWrite'
+  | 'crash';
 
 export type DynamoDbFaultPolicy = (call: DynamoDbCall) => DynamoDbFault | null;
 

@@ -48,7 +48,10 @@ const MAIN_THREAD_DIED = 'Exception in thread "main"';
  * A client (and the document client the store takes) for DynamoDB Local at `endpoint`. Each has its own
  * middleware stack, so a stack that injects faults into its own clients leaves other users of the JVM alone.
  */
-export function localDynamoClients(endpoint: string): { client: DynamoDBClient; doc: DynamoDBDocumentClient } {
+export function localDynamoClients(endpoint: string): {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+} {
   const client = new DynamoDBClient({ endpoint, region: REGION, credentials: CREDENTIALS });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return { client, doc };

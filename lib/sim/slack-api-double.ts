@@ -51,10 +51,10 @@ export interface SlackApiDouble {
   close(): Promise<void>;
 }
 
-export type SlackFaultPolicy = (call: { method: string; args: Record<string, unknown> }) =>
-  | 'reset'
-  | 'lostAnswer'
-  | null;
+export type SlackFaultPolicy = (call: {
+  method: string;
+  args: Record<string, unknown>;
+}) => 'reset' | 'lostAnswer' | null;
 
 const BOT = { bot_id: 'B0AVIARY', user: 'U0AVIARYBOT', app_id: 'A0AVIARY', team: 'T0AVIARY' };
 const MAX_BODY = 1024 * 1024;
