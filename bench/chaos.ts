@@ -64,7 +64,7 @@ function rowOf(scenario: string, load: string, outcomes: TargetOutcome[]): Row {
 const started = performance.now();
 const problems: string[] = [];
 const rows: Row[] = [];
-const dynamo = await startDynamoDbLocal();
+const dynamo = await startDynamoDbLocal({ startTimeoutMs: 240_000 });
 try {
   const crash = await runCrashPoints(dynamo, { seed: SEED });
   for (const kind of ['afterStateWrite', 'afterClusterWrite'] as const) {

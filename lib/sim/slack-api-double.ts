@@ -39,8 +39,10 @@ export interface SlackApiDouble {
   responseUrl(id: string): string;
   /** Answers posted to response URLs, oldest first. */
   responses: RecordedResponse[];
-  /** Messages in posting order, each with its latest content. */
+  /** Messages in posting order, each with its latest content (deleted ones are gone from here). */
   messages: RecordedMessage[];
+  /** Messages `chat.delete` removed, in deletion order. */
+  deleted: RecordedMessage[];
   calls: RecordedCall[];
   /**
    * Decides, for each Web API call, whether the connection is dropped instead (`reset`: nothing happens, nothing
@@ -60,7 +62,7 @@ const BOT = { bot_id: 'B0AVIARY', user: 'U0AVIARYBOT', app_id: 'A0AVIARY', team:
 const MAX_BODY = 1024 * 1024;
 
 /**
- * The part of the Slack Web API Aviary uses (`chat.postMessage`, `chat.update`) on loopback. Answers like
+ * The part of the Slack Web API Aviary uses (`chat.postMessage`, `chat.update`, `chat.delete`) on loopback. Answers like
  * Slack: HTTP 200 with `{ok: false, error}` for API errors, `{ok, channel, ts, message}` on success.
  */
 export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promise<SlackApiDouble> {
@@ -69,6 +71,7 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
   const responses: RecordedResponse[] = [];
   let seq = 0;
   let faultPolicy: SlackFaultPolicy | null = null;
+  const deleted: RecordedMessage[] = [];
   const nextTs = (): string => {
     seq += 1;
     return `${Math.floor(Date.now() / 1000)}.${String(seq).padStart(6, '0')}`;
@@ -83,6 +86,15 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
       const message: RecordedMessage = { channel, ts: nextTs(), ...content, updates: 0 };
       messages.push(message);
       return { ok: true, channel, ts: message.ts, message: wire(message) };
+    },
+    'chat.delete': (args) => {
+      const channel = channelOf(args);
+      if (typeof channel !== 'string') return channel;
+      const index = messages.findIndex((m) => m.channel === channel && m.ts === args.ts);
+      if (index < 0) return { ok: false, error: 'message_not_found' };
+      const [message] = messages.splice(index, 1);
+      deleted.push(message as RecordedMessage);
+      return { ok: true, channel, ts: args.ts };
     },
     'chat.update': (args) => {
       const channel = channelOf(args);
@@ -177,6 +189,7 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
     responseUrl: (id) => `http://${address}:${port}/response/${encodeURIComponent(id)}`,
     responses,
     messages,
+    deleted,
     calls,
     setFaultPolicy: (policy) => {
       faultPolicy = policy;

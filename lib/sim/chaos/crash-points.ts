@@ -29,9 +29,9 @@ export const CRASH_SCRIPTS = ['approved', 'faulty', 'paused', 'aborted', 'supers
 const KINDS: CrashKind[] = ['afterStateWrite', 'afterClusterWrite'];
 
 /**
- * For every transition of every script's lifecycle, a crash after its state write and before its cluster write,
+ * For every transition of the scripts' lifecycles, a crash after its state write and before its cluster write,
  * and the reverse; each on its own target, all in one stack, then rounds until every target converged.
- * A first run without crashes counts each script's transitions.
+ * A first run without crashes lists each script's transitions; each distinct one is crashed once per kind.
  */
 export async function runCrashPoints(
   dynamo: DynamoDbLocal,
@@ -43,12 +43,17 @@ export async function runCrashPoints(
     return script;
   });
   const maxRounds = options.maxRounds ?? 40;
-  const counts = await countTransitions(dynamo, scripts, options.seed, maxRounds);
+  const labels = await referenceTransitions(dynamo, scripts, options.seed, maxRounds);
 
+  // Each distinct transition once per crash kind, in the first lifecycle that goes through it.
   const plans: { script: ChaosScript; transition: number; kind: CrashKind }[] = [];
+  const covered = new Set<string>();
   scripts.forEach((script, s) => {
-    for (let transition = 1; transition <= (counts[s] ?? 0); transition++)
-      for (const kind of KINDS) plans.push({ script, transition, kind });
+    (labels[s] ?? []).forEach((label, i) => {
+      if (covered.has(label)) return;
+      covered.add(label);
+      for (const kind of KINDS) plans.push({ script, transition: i + 1, kind });
+    });
   });
   const crashes = new CrashSwitch();
   const targets: ChaosTarget[] = plans.map((plan, i) => {
@@ -80,13 +85,13 @@ export async function runCrashPoints(
   }
 }
 
-/** Each script once, without crashes (the switch only counts), for the number of transitions to crash at. */
-async function countTransitions(
+/** Each script once, without crashes (the switch only watches), for the transitions to crash at. */
+async function referenceTransitions(
   dynamo: DynamoDbLocal,
   scripts: ChaosScript[],
   seed: number,
   maxRounds: number,
-): Promise<number[]> {
+): Promise<string[][]> {
   const counter = new CrashSwitch();
   const cs = await startChaosStack(
     dynamo,

@@ -31,6 +31,8 @@ const DYNAMO_TARGET = /(?:ROLLOUT#|TARGET#|DELIVERY#webhook:)(t\d{3})\b/;
 interface TargetState {
   plan?: CrashPlan;
   transitions: number;
+  /** Label of each decision-recording state write, in order. */
+  labels: string[];
   /** The process working on this target has died: all its further I/O fails until the invocation ends. */
   dead: boolean;
   /** `afterClusterWrite`: the state write was swallowed; the next cluster write lands, then death. */
@@ -51,9 +53,9 @@ export class CrashSwitch {
     this.state(plan.target).plan = plan;
   }
 
-  /** The target's count of decision-recording state writes so far. */
-  transitions(target: string): number {
-    return this.state(target).transitions;
+  /** `from→to (action)` of each decision-recording state write of the target so far, in order. */
+  transitions(target: string): string[] {
+    return [...this.state(target).labels];
   }
 
   record(target: string): CrashRecord | undefined {
@@ -79,9 +81,11 @@ export class CrashSwitch {
     if (s.dead || s.awaitingClusterWrite) return 'crash';
     if (!call.write || !json.includes('DECISION#')) return null;
     s.transitions += 1;
+    const label = labelOf(call.input);
+    s.labels.push(label);
     const plan = s.plan;
     if (!plan || plan.transition !== s.transitions || s.record) return null;
-    s.record = { ...plan, label: labelOf(call.input), clusterWritten: false };
+    s.record = { ...plan, label, clusterWritten: false };
     if (plan.kind === 'afterStateWrite') {
       // This write lands; everything after it is lost.
       s.dead = true;
@@ -115,7 +119,7 @@ export class CrashSwitch {
   private state(target: string): TargetState {
     let s = this.targets.get(target);
     if (!s) {
-      s = { transitions: 0, dead: false, awaitingClusterWrite: false };
+      s = { transitions: 0, labels: [], dead: false, awaitingClusterWrite: false };
       this.targets.set(target, s);
     }
     return s;

@@ -62,7 +62,7 @@ export async function runFaultStorm(
   }));
   const cs = await startChaosStack(
     dynamo,
-    chaosConfig({ targets: targets.length, clusters: options.clusters ?? 4 }),
+    chaosConfig({ targets: targets.length, clusters: options.clusters ?? 10 }),
     options.seed,
   );
   const injected: FaultStormResult['injected'] = { kube: {}, dynamo: {}, kubeRequests: 0, dynamoAttempts: 0 };
@@ -90,7 +90,7 @@ export async function runFaultStorm(
       count(injected.dynamo, fault);
       return fault;
     });
-    const run = await runRounds(cs, targets, { maxRounds: options.maxRounds ?? 40 });
+    const run = await runRounds(cs, targets, { maxRounds: options.maxRounds ?? 120 });
     return { outcomes: run.outcomes, rounds: run.rounds, injected };
   } finally {
     await cs.close();
