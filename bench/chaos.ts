@@ -62,11 +62,14 @@ function rowOf(scenario: string, load: string, outcomes: TargetOutcome[]): Row {
 }
 
 const started = performance.now();
+const progress = (what: string) =>
+  process.stderr.write(`${what} done at ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 const problems: string[] = [];
 const rows: Row[] = [];
 const dynamo = await startDynamoDbLocal({ startTimeoutMs: 240_000 });
 try {
   const crash = await runCrashPoints(dynamo, { seed: SEED });
+  progress(`crash points (${crash.rounds} rounds)`);
   for (const kind of ['afterStateWrite', 'afterClusterWrite'] as const) {
     const targets = new Set(crash.crashes.filter((c) => c.kind === kind).map((c) => c.target));
     const outcomes = crash.outcomes.filter((o) => targets.has(o.name));
@@ -85,6 +88,7 @@ try {
   }
 
   const storm = await runFaultStorm(dynamo, { rollouts: ROLLOUTS, seed: SEED });
+  progress(`faults (${storm.rounds} rounds)`);
   const faulty = storm.outcomes.filter((o) => o.script.expected.phases.r2 === 'failed').length;
   const kubeFaults = Object.values(storm.injected.kube).reduce((a, b) => a + b, 0);
   const dynamoFaults = Object.values(storm.injected.dynamo).reduce((a, b) => a + b, 0);
@@ -98,6 +102,7 @@ try {
   problems.push(...storm.outcomes.flatMap((o) => o.problems.map((p) => `faults: ${p}`)));
 
   const races = await runRaces(dynamo, { operations: OPERATIONS, targets: 20, wave: 25, seed: SEED });
+  progress('races');
   const ops = races.operations;
   rows.push({
     scenario: `races: ${OPERATIONS.toLocaleString('en')} operations, ${races.rollouts} rollouts`,
@@ -125,7 +130,7 @@ const headers = [
   'duplicate Slack messages',
   'non-linear histories',
   'terminal decisions ≠ 1',
-  'Slack message behind',
+  'Slack message behind*',
 ];
 const cells = rows.map((r) => [
   r.scenario,
@@ -160,7 +165,10 @@ const losses = rows.reduce(
     r.slackBehind,
   0,
 );
-process.stdout.write(`\nrun time ${(elapsedMs / 1000).toFixed(1)} s (seed ${SEED})\n`);
+process.stdout.write(
+  '\n* not a loss column: messages still showing an earlier phase at the end (a crash right after a terminal state write leaves the message one step behind)\n',
+);
+process.stdout.write(`run time ${(elapsedMs / 1000).toFixed(1)} s (seed ${SEED})\n`);
 process.stdout.write(`all loss columns zero: ${losses === 0 ? 'MET' : 'NOT MET'}\n`);
 process.stdout.write(
   `finishes in under 5 minutes: ${elapsedMs < BUDGET_MS ? 'MET' : 'NOT MET'} (${(elapsedMs / 60_000).toFixed(2)} min)\n`,
