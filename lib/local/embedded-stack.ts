@@ -46,6 +46,8 @@ export interface EmbeddedStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Slack: the Web API double by default; `false` for no Slack at all. */
   slack?: boolean;
+  /** The scheduled function's timeout, as configured on Lambda (60 s by default; 900 s at most). */
+  tickTimeoutMs?: number;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
@@ -167,7 +169,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       clusters,
       slack,
       metrics,
-      tick: () => tickHandler(scheduledEvent(clock()), localLambdaContext('aviary-tick', 60_000)),
+      tick: () =>
+        tickHandler(
+          scheduledEvent(clock()),
+          localLambdaContext('aviary-tick', options.tickTimeoutMs ?? 60_000),
+        ),
       target: (name) => {
         const target = resolveTarget(config, name);
         if (!target) throw new Error(`unknown target "${name}"`);

@@ -72,6 +72,9 @@ export async function startChaosStack(
     clock: () => now,
     logLevel: 'SILENT',
     seed,
+    // Lambda's longest timeout: on a loaded machine a tick over a large fleet must not be cut short, since its
+    // work would go on in the background while the run moves to the next round.
+    tickTimeoutMs: 900_000,
   });
   // The observer's reads go through the JVM's own client, which no fault policy touches.
   const observer = new DynamoDbRolloutStore({ client: dynamo.doc, tableName: stack.tableName });

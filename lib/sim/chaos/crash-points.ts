@@ -65,7 +65,7 @@ export async function runCrashPoints(
     dynamo,
     chaosConfig({
       targets: targets.length,
-      clusters: options.clusters ?? 4,
+      clusters: options.clusters ?? 8,
       policyOf: (i) => plans[i]?.script.policy ?? 'auto',
     }),
     options.seed,
