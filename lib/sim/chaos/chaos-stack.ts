@@ -52,6 +52,8 @@ export interface ChaosStack {
   /** Consistent reads through a client without faults. */
   rollout(id: string): Promise<Rollout | null>;
   rollouts(target: string): Promise<Rollout[]>;
+  /** Every rollout by target, newest first: one query for a whole fleet. */
+  rolloutsByTarget(): Promise<Map<string, Rollout[]>>;
   history(id: string): Promise<StoredDecision[]>;
   cluster(target: string): ClusterState;
   simulated(target: string): { sim: SimulatedCluster; target: ResolvedTarget };
@@ -127,6 +129,15 @@ export async function startChaosStack(
     tick: () => stack.tick(),
     rollout: (id) => observer.getRollout(id),
     rollouts: (target) => observer.listRollouts({ target }),
+    rolloutsByTarget: async () => {
+      const byTarget = new Map<string, Rollout[]>();
+      for (const r of await observer.listRollouts()) {
+        const list = byTarget.get(r.target);
+        if (list) list.push(r);
+        else byTarget.set(r.target, [r]);
+      }
+      return byTarget;
+    },
     history: async (id) => {
       const out = await dynamo.doc.send(
         new QueryCommand({

@@ -120,7 +120,8 @@ export async function runRaces(dynamo: DynamoDbLocal, options: RacesOptions): Pr
     }
     // Drain: abort what is still running, then tick until nothing is active.
     for (let round = 0; round < 12; round++) {
-      const latest = await Promise.all(names.map(async (t) => (await cs.rollouts(t))[0]));
+      const all = await cs.rolloutsByTarget();
+      const latest = names.map((t) => all.get(t)?.[0]);
       const active = latest.filter((r): r is Rollout => !!r && !isTerminal(r.phase));
       if (active.length === 0) break;
       await Promise.all(active.map((r) => cs.slash('abort', r.id, `drain-${round}`).catch(() => null)));
@@ -155,8 +156,9 @@ async function rollbackTraffic(
   wave: number,
 ): Promise<number> {
   let requests = 0;
+  const all = await cs.rolloutsByTarget();
   for (const t of names) {
-    const latest = (await cs.rollouts(t))[0];
+    const latest = all.get(t)?.[0];
     const rolledBack = latest && (latest.phase === 'rolling_back' || latest.phase === 'failed');
     if (!latest || !rolledBack) continue;
     const first = since.get(latest.id);

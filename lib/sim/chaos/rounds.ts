@@ -66,9 +66,10 @@ export async function runRounds(
       // A failed tick (its list of active rollouts lost to a fault) is the scheduler's next minute's problem.
     }
     hooks.afterInvocation?.();
+    const all = await cs.rolloutsByTarget();
     await Promise.all(
       targets.map(async (t) => {
-        const rollouts = await cs.rollouts(t.name);
+        const rollouts = all.get(t.name) ?? [];
         const view = views.get(t.name) as ScriptView;
         view.rollouts = rollouts;
         const cluster = cs.cluster(t.name);
