@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { makeDeployWebhookHandler } from '../../functions/deploy-webhook.js';
 import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
@@ -27,7 +28,7 @@ import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-do
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
 import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
-import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, localDynamoClients, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpGateway, startHttpGateway } from './http-gateway.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
 import { localLambdaContext } from './lambda-context.js';
@@ -65,6 +66,8 @@ export interface EmbeddedStackOptions {
    * require signed links as on AWS.
    */
   openViews?: boolean;
+  /** The scheduled function's timeout, as configured on Lambda (60 s by default; 900 s at most). */
+  tickTimeoutMs?: number;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
@@ -75,6 +78,8 @@ export interface EmbeddedStack {
   secrets: Secrets;
   tableName: string;
   dynamo: DynamoDbLocal;
+  /** The client behind the functions' store (its own, not `dynamo.client`): where chaos runs inject faults. */
+  storeClient: DynamoDBClient;
   clusters: Map<string, SimulatedCluster>;
   slack: SlackApiDouble | null;
   /** The GitHub REST API double: the deployment statuses Aviary posted. */
@@ -108,6 +113,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     if (!options.dynamo) cleanups.push(() => dynamo.stop());
     const tableName = options.tableName ?? `aviary-local-${randomBytes(4).toString('hex')}`;
     await dynamo.createTable(tableName);
+    const storeClients = localDynamoClients(dynamo.endpoint);
+    cleanups.push(async () => storeClients.client.destroy());
 
     const clusters = new Map<string, SimulatedCluster>();
     let seed = options.seed ?? 1;
@@ -192,8 +199,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       config,
       secrets,
       ...(githubStatuses ? { github: githubStatuses } : {}),
-      store: new DynamoDbRolloutStore({ client: dynamo.doc, tableName }),
-      requests: new DynamoDbRequestLedger({ client: dynamo.doc, tableName }),
+      store: new DynamoDbRolloutStore({ client: storeClients.doc, tableName }),
+      requests: new DynamoDbRequestLedger({ client: storeClients.doc, tableName }),
       connector: createClusterConnector({
         simulated: (name) => {
           const cluster = clusters.get(name);
@@ -237,12 +244,17 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       secrets,
       tableName,
       dynamo,
+      storeClient: storeClients.client,
       clusters,
       slack,
       github,
       events,
       metrics,
-      tick: () => tickHandler(scheduledEvent(clock()), localLambdaContext('aviary-tick', 60_000)),
+      tick: () =>
+        tickHandler(
+          scheduledEvent(clock()),
+          localLambdaContext('aviary-tick', options.tickTimeoutMs ?? 60_000),
+        ),
       target: (name) => {
         const target = resolveTarget(config, name);
         if (!target) throw new Error(`unknown target "${name}"`);
