@@ -6,6 +6,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { App } from '../lib/app/app.js';
 import { lambdaApp } from '../lib/app/lambda-app.js';
+import { NOTIFIER_SECRETS } from '../lib/app/lambda-parts.js';
 import { DEFAULT_DEPLOY_EVENT_SOURCE, handleDeployEvent } from '../lib/http/routes/deploy-event.js';
 
 export interface DeployEventOutcome {
@@ -33,7 +34,7 @@ export const makeDeployEventHandler = (
 const logger = new Logger({ serviceName: 'aviary' });
 const tracer = new Tracer({ serviceName: 'aviary' });
 export const handler = makeDeployEventHandler(
-  lambdaApp({ logger, tracer, secrets: ['slackBotToken'] }),
+  lambdaApp({ logger, tracer, secrets: NOTIFIER_SECRETS }),
   logger,
   undefined,
   tracer,

@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { App } from '../lib/app/app.js';
 import { lambdaApp } from '../lib/app/lambda-app.js';
+import { NOTIFIER_SECRETS } from '../lib/app/lambda-parts.js';
 import { httpPipeline } from '../lib/http/http-pipeline.js';
 import { handleDeployWebhook } from '../lib/http/routes/deploy-webhook.js';
 
@@ -16,7 +17,7 @@ export const makeDeployWebhookHandler = (
 const logger = new Logger({ serviceName: 'aviary' });
 const tracer = new Tracer({ serviceName: 'aviary' });
 export const handler = makeDeployWebhookHandler(
-  lambdaApp({ logger, tracer, secrets: ['deploySecret', 'slackBotToken'] }),
+  lambdaApp({ logger, tracer, secrets: ['deploySecret', ...NOTIFIER_SECRETS] }),
   logger,
   tracer,
 );

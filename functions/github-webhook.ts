@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { App } from '../lib/app/app.js';
 import { lambdaApp } from '../lib/app/lambda-app.js';
+import { NOTIFIER_SECRETS } from '../lib/app/lambda-parts.js';
 import { httpPipeline } from '../lib/http/http-pipeline.js';
 import { handleGithubWebhook } from '../lib/http/routes/github-webhook.js';
 
@@ -16,7 +17,7 @@ export const makeGithubWebhookHandler = (
 const logger = new Logger({ serviceName: 'aviary' });
 const tracer = new Tracer({ serviceName: 'aviary' });
 export const handler = makeGithubWebhookHandler(
-  lambdaApp({ logger, tracer, secrets: ['githubWebhookSecret', 'slackBotToken'] }),
+  lambdaApp({ logger, tracer, secrets: ['githubWebhookSecret', ...NOTIFIER_SECRETS] }),
   logger,
   tracer,
 );

@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { App } from '../lib/app/app.js';
 import { lambdaApp } from '../lib/app/lambda-app.js';
+import { NOTIFIER_SECRETS } from '../lib/app/lambda-parts.js';
 import { httpPipeline } from '../lib/http/http-pipeline.js';
 import { handleSlackWebhook } from '../lib/http/routes/slack-webhook.js';
 
@@ -16,7 +17,7 @@ export const makeSlackWebhookHandler = (
 const logger = new Logger({ serviceName: 'aviary' });
 const tracer = new Tracer({ serviceName: 'aviary' });
 export const handler = makeSlackWebhookHandler(
-  lambdaApp({ logger, tracer, secrets: ['slackSigningSecret', 'slackBotToken'] }),
+  lambdaApp({ logger, tracer, secrets: ['slackSigningSecret', ...NOTIFIER_SECRETS] }),
   logger,
   tracer,
 );

@@ -1,8 +1,10 @@
 import type { EngineLog } from '../engine/engine-deps.js';
 import { createEngine } from '../engine/rollout-engine.js';
+import type { GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig } from '../model/config.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { SlackResponder } from '../notify/slack-responder.js';
+import type { RequestLedger } from '../store/request-ledger.js';
 import type { RolloutStore } from '../store/rollout-store.js';
 import type { App, FunctionSecrets } from './app.js';
 
@@ -10,10 +12,13 @@ export interface AppParts {
   config: AviaryConfig;
   secrets: FunctionSecrets;
   store: RolloutStore;
+  requests: RequestLedger;
   notifier: Notifier;
   clock?: () => number;
   log?: EngineLog;
   respond?: SlackResponder;
+  openCommands?: boolean;
+  github?: GithubStatuses;
 }
 
 /**
@@ -33,7 +38,10 @@ export function createApp(parts: AppParts): App {
     config: parts.config,
     secrets: parts.secrets,
     engine,
+    requests: parts.requests,
     clock,
     ...(parts.respond ? { respond: parts.respond } : {}),
+    ...(parts.openCommands ? { openCommands: true } : {}),
+    ...(parts.github ? { github: parts.github } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { createJudge } from '../analysis/create-judge.js';
 import type { ClusterConnector } from '../cluster/cluster-connector.js';
 import { createKubeWorkloads } from '../cluster/kube-workloads.js';
+import type { BudgetTimer } from '../engine/cluster-fanout.js';
 import type { EngineLog } from '../engine/engine-deps.js';
 import { createFleet } from '../engine/fleet-engine.js';
 import { createMetricSource } from '../metrics/create-metric-source.js';
@@ -17,6 +18,8 @@ export interface FleetAppParts {
   notifier: Notifier;
   clock?: () => number;
   log?: EngineLog;
+  /** Tests drive the per-cluster budgets by events instead of real time. */
+  budgetTimer?: BudgetTimer;
 }
 
 /** The composition of the scheduled tick: the only one with routers, metric sources, workloads and clusters. */
@@ -33,6 +36,7 @@ export function createFleetApp(parts: FleetAppParts): FleetApp {
     judgeFor: (policy) => createJudge(policy.judge),
     clock,
     log: parts.log ?? (() => {}),
+    ...(parts.budgetTimer ? { budgetTimer: parts.budgetTimer } : {}),
   });
   return { config: parts.config, fleet, clock };
 }

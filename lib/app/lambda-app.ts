@@ -14,7 +14,7 @@ export interface LambdaAppOptions<K extends keyof Secrets> {
   logger: Logger;
   /** Records the function's AWS SDK calls in its X-Ray trace. */
   tracer?: Tracer;
-  /** The secrets this function uses (the Slack bot token for notifications included); no other is fetched. */
+  /** The secrets this function uses (the notifier's included: `NOTIFIER_SECRETS`); no other is fetched. */
   secrets: readonly K[];
 }
 
@@ -38,12 +38,14 @@ export function lambdaApp<K extends keyof Secrets>(options: LambdaAppOptions<K>)
     (parts) => parts.loadSecrets(),
     (parts, secrets): App => {
       const log = engineLog(logger);
-      const token = (secrets as Partial<Secrets>).slackBotToken;
+      const { notifier, github } = lambdaNotifier(secrets, logger, tracer);
       return createApp({
         config: parts.config,
         secrets,
         store: parts.store,
-        notifier: lambdaNotifier(token, logger),
+        requests: parts.requests,
+        notifier,
+        ...(github ? { github } : {}),
         respond: createSlackResponder({ log }),
         log,
       });

@@ -6,12 +6,12 @@ import { createClusterConnector } from '../cluster/create-connector.js';
 import type { FleetApp } from './app.js';
 import { composeOnSecretChange } from './compose-on-secret-change.js';
 import { createFleetApp } from './create-fleet-app.js';
-import { engineLog, lambdaBase, lambdaNotifier, traced } from './lambda-parts.js';
+import { engineLog, lambdaBase, lambdaNotifier, NOTIFIER_SECRETS, traced } from './lambda-parts.js';
 import { createSecretsLoader } from './secrets.js';
 
 /**
  * The composition of the scheduled tick on Lambda: the only one with cluster access, routers and metric
- * sources. Its one secret is the Slack bot token (rollout messages); rebuilt when that is rotated.
+ * sources. Its secrets are the notifier's (Slack, GitHub, view links); rebuilt when one is rotated.
  */
 export function lambdaFleetApp(options: { logger: Logger; tracer?: Tracer }): () => Promise<FleetApp> {
   const { logger, tracer } = options;
@@ -21,7 +21,7 @@ export function lambdaFleetApp(options: { logger: Logger; tracer?: Tracer }): ()
       // Kept across rebuilds: the connector caches cluster credentials and kubeconfigs.
       connector: createClusterConnector(),
       loadSecrets: createSecretsLoader({
-        keys: ['slackBotToken'],
+        keys: NOTIFIER_SECRETS,
         clients: {
           ssm: traced(new SSMClient({}), tracer),
           secretsManager: traced(new SecretsManagerClient({}), tracer),
@@ -34,7 +34,7 @@ export function lambdaFleetApp(options: { logger: Logger; tracer?: Tracer }): ()
         config: parts.config,
         store: parts.store,
         connector: parts.connector,
-        notifier: lambdaNotifier(secrets.slackBotToken, logger),
+        notifier: lambdaNotifier(secrets, logger, tracer).notifier,
         log: engineLog(logger),
       }),
   );

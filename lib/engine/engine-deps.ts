@@ -7,6 +7,7 @@ import type { Policy } from '../model/policy.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { TrafficRouterFactory } from '../router/traffic-router.js';
 import type { RolloutStore } from '../store/rollout-store.js';
+import type { BudgetTimer } from './cluster-fanout.js';
 
 /**
  * What starting, steering and reading rollouts needs: the store and the notifier, never a cluster. The webhooks,
@@ -27,6 +28,8 @@ export interface FleetDeps extends EngineDeps {
   metrics: MetricSourceFactory;
   workloads: WorkloadsFactory;
   judgeFor: (policy: Policy) => Judge;
+  /** When a cluster's per-tick budget runs out; real time unless a test drives it. */
+  budgetTimer?: BudgetTimer;
 }
 
 /** Structured log sink (the function's Powertools Logger on Lambda, the terminal locally). */

@@ -27,6 +27,7 @@ export async function runClusterWork(deps: FleetDeps, work: ClusterWork): Promis
     {
       concurrency: 1,
       budgetMs: deps.config.tick.clusterBudgetMs,
+      ...(deps.budgetTimer ? { budgetTimer: deps.budgetTimer } : {}),
     },
   );
   return summarizeTick(at, due, outcomes, deps.log);

@@ -15,7 +15,11 @@ export async function runTick(deps: FleetDeps): Promise<TickSummary> {
   const outcomes = await fanOutByCluster(
     active,
     (cluster, rollouts, signal) => workCluster(deps, cluster, rollouts, signal),
-    { concurrency: deps.config.tick.clusterConcurrency, budgetMs: deps.config.tick.clusterBudgetMs },
+    {
+      concurrency: deps.config.tick.clusterConcurrency,
+      budgetMs: deps.config.tick.clusterBudgetMs,
+      ...(deps.budgetTimer ? { budgetTimer: deps.budgetTimer } : {}),
+    },
   );
   return summarizeTick(at, active, outcomes, deps.log);
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { makeClusterWorkerHandler } from '../../functions/cluster-worker.js';
 import { makeDeployWebhookHandler } from '../../functions/deploy-webhook.js';
 import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
@@ -12,18 +14,26 @@ import { createFleetApp } from '../app/create-fleet-app.js';
 import { createTickApp } from '../app/create-tick-app.js';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { resolveTarget } from '../config/load-config.js';
+import type { BudgetTimer } from '../engine/cluster-fanout.js';
 import type { Fleet, TickSummary } from '../engine/engine.js';
 import type { EngineLog } from '../engine/engine-deps.js';
 import { mergeTickSummaries } from '../engine/tick-summary.js';
+import { createGithubStatuses, type GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
+import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
 import type { Notifier } from '../notify/notifier.js';
+import { outboundNotifier } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder, type SlackResponder } from '../notify/slack-responder.js';
 import type { ClusterWork } from '../queue/cluster-work.js';
+import { viewLinkUrl } from '../signatures/view-link.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
+import { type EventBridgeDouble, startEventBridgeDouble } from '../sim/eventbridge-double.js';
+import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-double.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
+import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
-import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, localDynamoClients, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpGateway, startHttpGateway } from './http-gateway.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
 import { localLambdaContext } from './lambda-context.js';
@@ -51,6 +61,19 @@ export interface EmbeddedStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Slack: the Web API double by default; `false` for no Slack at all. */
   slack?: boolean;
+  /** When the tick's per-cluster budgets run out; real time by default (tests drive it by events). */
+  budgetTimer?: BudgetTimer;
+  /** GitHub deployment statuses: the REST API double by default; `false` for none. */
+  github?: boolean;
+  /** Events out: the EventBridge double (the real SDK client against it) by default; `false` for none. */
+  events?: boolean;
+  /**
+   * The /ui pages open without a signed link (the default: the stack listens on 127.0.0.1 only); `false` to
+   * require signed links as on AWS.
+   */
+  openViews?: boolean;
+  /** The scheduled function's timeout, as configured on Lambda (60 s by default; 900 s at most). */
+  tickTimeoutMs?: number;
   /** Wraps the cluster worker's fleet engine: tests inject a worker that crashes mid-batch. */
   wrapFleet?: (fleet: Fleet) => Fleet;
 }
@@ -67,8 +90,14 @@ export interface EmbeddedStack {
   secrets: Secrets;
   tableName: string;
   dynamo: DynamoDbLocal;
+  /** The client behind the functions' store (its own, not `dynamo.client`): where chaos runs inject faults. */
+  storeClient: DynamoDBClient;
   clusters: Map<string, SimulatedCluster>;
   slack: SlackApiDouble | null;
+  /** The GitHub REST API double: the deployment statuses Aviary posted. */
+  github: GithubApiDouble | null;
+  /** The EventBridge double: the "Aviary Rollout State Change" events put on the bus. */
+  events: EventBridgeDouble | null;
   /** The EMF documents the tick function published (CloudWatch metrics on AWS). */
   metrics: RecordingMetrics;
   /**
@@ -101,6 +130,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     if (!options.dynamo) cleanups.push(() => dynamo.stop());
     const tableName = options.tableName ?? `aviary-local-${randomBytes(4).toString('hex')}`;
     await dynamo.createTable(tableName);
+    const storeClients = localDynamoClients(dynamo.endpoint);
+    cleanups.push(async () => storeClients.client.destroy());
 
     const clusters = new Map<string, SimulatedCluster>();
     let seed = options.seed ?? 1;
@@ -125,6 +156,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       );
     }
 
+    let baseUrl: string | null = null;
     let slack: SlackApiDouble | null = null;
     let notifier: Notifier = { publish: async () => null };
     let respond: SlackResponder | undefined;
@@ -132,18 +164,66 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       slack = await startSlackApiDouble({ token: secrets.slackBotToken });
       const double = slack;
       cleanups.push(() => double.close());
-      notifier = createSlackNotifier({ token: secrets.slackBotToken, apiUrl: slack.apiUrl });
+      notifier = createSlackNotifier({
+        token: secrets.slackBotToken,
+        apiUrl: slack.apiUrl,
+        // The gateway starts after the notifier is built; its URL is known before any rollout is published.
+        viewLink: (rollout) =>
+          baseUrl && secrets.viewSecret
+            ? viewLinkUrl(baseUrl, secrets.viewSecret, { kind: 'rollout', id: rollout.id }, clock())
+            : null,
+      });
       respond = createSlackResponder({ allowedOrigins: [new URL(slack.apiUrl).origin] });
     }
 
+    let github: GithubApiDouble | null = null;
+    let githubStatuses: GithubStatuses | undefined;
+    if (options.github !== false && secrets.githubToken) {
+      github = await startGithubApiDouble({ token: secrets.githubToken });
+      const double = github;
+      cleanups.push(() => double.close());
+      githubStatuses = createGithubStatuses({ token: secrets.githubToken, apiUrl: github.apiUrl });
+    }
+    let events: EventBridgeDouble | null = null;
+    let eventsNotifier: Notifier | undefined;
+    if (options.events !== false) {
+      events = await startEventBridgeDouble();
+      const double = events;
+      cleanups.push(() => double.close());
+      eventsNotifier = createEventBridgeNotifier({
+        client: new EventBridgeClient({
+          endpoint: events.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }),
+      });
+    }
+    notifier = outboundNotifier({
+      slack: notifier,
+      github: githubStatuses,
+      events: eventsNotifier,
+      // GitHub's "View deployment" opens the rollout's page (a signed view link; the JSON API without a view secret).
+      logUrl: (rollout) =>
+        baseUrl
+          ? secrets.viewSecret
+            ? viewLinkUrl(baseUrl, secrets.viewSecret, { kind: 'rollout', id: rollout.id }, clock())
+            : `${baseUrl}/rollouts/${encodeURIComponent(rollout.id)}`
+          : undefined,
+      log: (message, data) => options.log?.('warn', message, data),
+    });
+
     // Two compositions over the same table, as on Lambda: the HTTP functions never reach a cluster.
-    const store = new DynamoDbRolloutStore({ client: dynamo.doc, tableName });
-    const app = createApp({
+    const store = new DynamoDbRolloutStore({ client: storeClients.doc, tableName });
+    const composed = createApp({
       config,
       secrets,
+      ...(githubStatuses ? { github: githubStatuses } : {}),
       store,
+      requests: new DynamoDbRequestLedger({ client: storeClients.doc, tableName }),
       notifier,
       ...(respond ? { respond } : {}),
+      // The local API listens on loopback only: commands need no IAM principal here.
+      openCommands: true,
       clock,
       ...(options.log ? { log: options.log } : {}),
     });
@@ -160,7 +240,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       notifier,
       clock,
       ...(options.log ? { log: options.log } : {}),
+      ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
     });
+    const app: App = { ...composed, openViews: options.openViews ?? true };
     const getApp = async (): Promise<App> => app;
     const logger = new Logger({ serviceName: 'aviary-local', logLevel: options.logLevel ?? 'WARN' });
     const api = makeRolloutsApiHandler(getApp, logger);
@@ -172,9 +254,13 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         { method: 'POST', path: '/webhooks/slack', handler: makeSlackWebhookHandler(getApp, logger) },
         { method: 'GET', path: '/rollouts', handler: api },
         { method: 'GET', path: '/rollouts/{id}', handler: api },
+        { method: 'POST', path: '/rollouts/{id}/commands', handler: api },
+        { method: 'GET', path: '/ui', handler: api },
+        { method: 'GET', path: '/ui/rollouts/{id}', handler: api },
       ],
     });
     cleanups.push(() => gateway.close());
+    baseUrl = gateway.url;
     const metrics = new RecordingMetrics({ namespace: 'Aviary', serviceName: 'aviary-local' });
     // Tick → queue → worker, as on AWS: the worker's summaries are kept per message for `tick()` to answer with.
     const queue = new LocalWorkQueue({ clock, visibilityTimeoutMs: 6 * 60_000 });
@@ -217,7 +303,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         async () => tickApp,
         logger,
         metrics,
-      )(scheduledEvent(clock()), localLambdaContext('aviary-tick', 60_000));
+      )(scheduledEvent(clock()), localLambdaContext('aviary-tick', options.tickTimeoutMs ?? 60_000));
       await drainQueue();
       const summary = collect(sent, dispatched.at);
       return summary;
@@ -239,8 +325,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       secrets,
       tableName,
       dynamo,
+      storeClient: storeClients.client,
       clusters,
       slack,
+      github,
+      events,
       metrics,
       tick,
       drain,

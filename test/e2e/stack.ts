@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import type { BudgetTimer } from '../../lib/engine/cluster-fanout.js';
 import type { RolloutStatus } from '../../lib/engine/engine.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
 import {
@@ -47,6 +48,7 @@ export const e2eTarget = (cluster: string, name: string, extra: Record<string, u
 /** Two simulated clusters; `podinfo` on SMI metrics, `checkout` on an HTTPRoute with Prometheus metrics. */
 export function e2eConfig(overrides: Record<string, unknown> = {}): AviaryConfig {
   return AviaryConfigSchema.parse({
+    slack: { teamId: 'T0AVIARY', appId: 'A0AVIARY' },
     clusters: {
       sim: { kind: 'simulated', requestsPerSecond: 200, faultyErrorRate: 0.1, deploymentRolloutSeconds: 0 },
       edge: { kind: 'simulated', requestsPerSecond: 200, faultyErrorRate: 0.1, deploymentRolloutSeconds: 0 },
@@ -127,6 +129,7 @@ export async function startTestStack(
     config?: AviaryConfig;
     seed?: number;
     kubeconfigPath?: string;
+    budgetTimer?: BudgetTimer;
     wrapFleet?: EmbeddedStackOptions['wrapFleet'];
   } = {},
 ): Promise<{ stack: EmbeddedStack; clock: FakeClock; client: LocalClient }> {
@@ -138,6 +141,7 @@ export async function startTestStack(
     logLevel: 'SILENT',
     seed: options.seed ?? 1,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
+    ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
     ...(options.wrapFleet ? { wrapFleet: options.wrapFleet } : {}),
   });
   return { stack, clock, client: clientFor(stack, clock) };
