@@ -20,6 +20,7 @@ import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/sim
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
 import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
+import type { RolloutStore } from '../store/rollout-store.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpGateway, startHttpGateway } from './http-gateway.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
@@ -47,6 +48,8 @@ export interface EmbeddedStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Slack: the Web API double by default; `false` for no Slack at all. */
   slack?: boolean;
+  /** Wraps the rollouts store (tests put a stale index in front of it). */
+  wrapStore?: (store: RolloutStore) => RolloutStore;
   /** When the tick's per-cluster budgets run out; real time by default (tests drive it by events). */
   budgetTimer?: BudgetTimer;
 }
@@ -123,10 +126,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       respond = createSlackResponder({ allowedOrigins: [new URL(slack.apiUrl).origin] });
     }
 
+    const store = new DynamoDbRolloutStore({ client: dynamo.doc, tableName });
     const app = createApp({
       config,
       secrets,
-      store: new DynamoDbRolloutStore({ client: dynamo.doc, tableName }),
+      store: options.wrapStore ? options.wrapStore(store) : store,
       requests: new DynamoDbRequestLedger({ client: dynamo.doc, tableName }),
       connector: createClusterConnector({
         simulated: (name) => {

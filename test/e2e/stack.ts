@@ -6,6 +6,7 @@ import { type EmbeddedStack, startEmbeddedStack } from '../../lib/local/embedded
 import { createLocalClient, type LocalClient } from '../../lib/local/local-client.js';
 import { type AviaryConfig, AviaryConfigSchema } from '../../lib/model/config.js';
 import type { DeploymentView } from '../../lib/model/observation.js';
+import type { RolloutStore } from '../../lib/store/rollout-store.js';
 
 export const APPROVER = 'U0AVIARY01';
 export const STRANGER = 'U0STRANGER';
@@ -121,7 +122,13 @@ export function deploymentIn(stack: EmbeddedStack, cluster: string, name: string
 /** An embedded stack on a shared DynamoDB Local at a fake clock, with a client that signs at that clock. */
 export async function startTestStack(
   dynamo: DynamoDbLocal,
-  options: { config?: AviaryConfig; seed?: number; kubeconfigPath?: string; budgetTimer?: BudgetTimer } = {},
+  options: {
+    config?: AviaryConfig;
+    seed?: number;
+    kubeconfigPath?: string;
+    budgetTimer?: BudgetTimer;
+    wrapStore?: (store: RolloutStore) => RolloutStore;
+  } = {},
 ): Promise<{ stack: EmbeddedStack; clock: FakeClock; client: LocalClient }> {
   const clock = fakeClock();
   const stack = await startEmbeddedStack({
@@ -132,6 +139,7 @@ export async function startTestStack(
     seed: options.seed ?? 1,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
     ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
+    ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
   });
   return { stack, clock, client: clientFor(stack, clock) };
 }
