@@ -4,6 +4,7 @@ import { createKubeWorkloads } from '../cluster/kube-workloads.js';
 import type { BudgetTimer } from '../engine/cluster-fanout.js';
 import type { EngineLog } from '../engine/engine-deps.js';
 import { createEngine } from '../engine/rollout-engine.js';
+import type { GithubStatuses } from '../github/deployment-statuses.js';
 import { createMetricSource } from '../metrics/create-metric-source.js';
 import type { AviaryConfig } from '../model/config.js';
 import type { Notifier } from '../notify/notifier.js';
@@ -25,6 +26,8 @@ export interface AppParts {
   respond?: SlackResponder;
   /** Tests drive the tick's per-cluster budgets by events instead of real time. */
   budgetTimer?: BudgetTimer;
+  openCommands?: boolean;
+  github?: GithubStatuses;
 }
 
 /** The composition root shared by Lambda, `npm start` and the end-to-end tests: real adapters throughout. */
@@ -50,5 +53,7 @@ export function createApp(parts: AppParts): App {
     requests: parts.requests,
     clock,
     ...(parts.respond ? { respond: parts.respond } : {}),
+    ...(parts.openCommands ? { openCommands: true } : {}),
+    ...(parts.github ? { github: parts.github } : {}),
   };
 }

@@ -16,6 +16,11 @@ export const HttpApiEventSchema = z.object({
   requestContext: z.object({
     requestId: z.string(),
     http: z.object({ method: z.string(), path: z.string(), sourceIp: z.string().optional() }),
+    /** Set by API Gateway on routes with the `aws_iam` authorizer: who signed the request. */
+    authorizer: z
+      .object({ iam: z.object({ userArn: z.string().optional() }).nullish() })
+      .nullish()
+      .catch(undefined),
   }),
   body: z.string().optional(),
   isBase64Encoded: z.boolean().default(false),

@@ -101,6 +101,8 @@ export const MetricsSchema = z.discriminatedUnion('kind', [
 ]);
 export type MetricsConfig = z.infer<typeof MetricsSchema>;
 
+export const IMAGE_PLACEHOLDERS: readonly string[] = ['sha', 'ref', 'environment'];
+
 const Workload = z.object({ service: dnsLabel, deployment: dnsLabel }).strict();
 
 export const TargetSchema = z
@@ -122,6 +124,17 @@ export const TargetSchema = z
     slackChannel: z.string().optional(),
     /** GitHub deployment environments that map to this target. */
     githubEnvironments: z.array(z.string()).default([]),
+    /**
+     * The image of a GitHub deployment without `payload.image`, e.g. `ghcr.io/acme/podinfo:{sha}`;
+     * placeholders `{sha}`, `{ref}` and `{environment}`.
+     */
+    imageTemplate: z
+      .string()
+      .max(512)
+      .refine((t) => [...t.matchAll(/\{([^}]*)\}/g)].every((m) => IMAGE_PLACEHOLDERS.includes(m[1] ?? '')), {
+        message: 'placeholders are {sha}, {ref} and {environment}',
+      })
+      .optional(),
   })
   .strict();
 export type TargetConfig = z.infer<typeof TargetSchema>;

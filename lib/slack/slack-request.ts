@@ -13,6 +13,8 @@ export type SlackRequest =
       responseUrl?: string;
       origin: SlackOrigin;
     }
+  /** `/aviary retry <ref>`: a failed rollout's revision and image, started again. */
+  | { kind: 'retry'; ref: string; actor: string; responseUrl?: string; origin: SlackOrigin }
   /** `/aviary status [ref]`: one rollout, a target's latest, or the most recent rollouts. */
   | { kind: 'status'; ref: string | null; actor: string; origin: SlackOrigin }
   /** A slash command Aviary cannot read: the user gets the usage text, privately. */

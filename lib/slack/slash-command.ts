@@ -2,10 +2,21 @@ import { z } from 'zod';
 import { CommandSchema } from '../model/rollout.js';
 import type { SlackRequest } from './slack-request.js';
 
-export const SLASH_VERBS = ['approve', 'reject', 'pause', 'resume', 'abort', 'status'] as const;
+export const SLASH_VERBS = [
+  'approve',
+  'reject',
+  'pause',
+  'resume',
+  'abort',
+  'promote',
+  'retry',
+  'status',
+] as const;
 
 export const SLASH_USAGE = [
-  'Usage: `/aviary <approve|reject|pause|resume|abort|status> <rollout-id or target> [reason]`',
+  'Usage: `/aviary <approve|reject|pause|resume|abort|promote|retry|status> <rollout-id or target> [reason]`',
+  '• `/aviary promote podinfo-3 hotfix for INC-42` promotes at once, skipping the remaining steps (reason required).',
+  "• `/aviary retry podinfo-3` starts a failed rollout's revision and image again.",
   "• `/aviary status` lists recent rollouts; `/aviary status podinfo` shows the target's latest.",
   '• `/aviary approve podinfo-3 looks good` approves the pending gate of rollout podinfo-3.',
 ].join('\n');
@@ -68,6 +79,9 @@ export function parseSlashCommand(form: URLSearchParams): SlackRequest {
   if (ref === undefined) return usage(`\`${verb}\` needs a rollout id or a target.`);
   const reason = rest.join(' ');
   if (reason.length > MAX_REASON) return usage(`The reason is longer than ${MAX_REASON} characters.`);
+  if (verb === 'retry') return { kind: 'retry', ref, actor, origin, ...(responseUrl ? { responseUrl } : {}) };
+  if (verb === 'promote' && !reason)
+    return usage('`promote` skips the remaining steps and analysis: give a reason after the rollout id.');
   const command = CommandSchema.parse({
     kind: verb,
     actor,

@@ -1,5 +1,13 @@
 import type { Decision, Rollout } from '../model/rollout.js';
 
+export interface RolloutQuery {
+  target?: string;
+  phase?: Rollout['phase'];
+  active?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
 /** Per-target pointer: which rollout is active, which was the latest, and the id sequence. */
 export interface TargetHead {
   target: string;
@@ -42,10 +50,25 @@ export interface RolloutStore {
    * history in the same transaction; clears the head's active pointer when the rollout reached a terminal phase.
    */
   saveRollout(rollout: Rollout, decision?: Decision): Promise<void>;
+  /**
+   * Records `deploymentId` as the newest GitHub deployment of `target` in `environment`, unless a newer one
+   * was recorded: then answers `{ok: false, newest}` and changes nothing. The same id again is accepted
+   * (a redelivery is then answered through its delivery record).
+   */
+  claimGithubDeployment(
+    target: string,
+    environment: string,
+    deploymentId: number,
+  ): Promise<{ ok: true } | { ok: false; newest: number }>;
   /** Rollouts not in a terminal phase (across all targets). */
   listActive(): Promise<Rollout[]>;
   /** Newest first. */
   listRollouts(options?: { target?: string; limit?: number }): Promise<Rollout[]>;
+  /**
+   * Newest first, filtered by target, phase and activity, `limit` (default 20) at a time; `cursor` continues
+   * after the previous page. An invalid cursor throws InvalidCursorError.
+   */
+  pageRollouts(options: RolloutQuery): Promise<{ rollouts: Rollout[]; cursor: string | null }>;
   /** The rollout's decisions, oldest first. */
   listDecisions(rolloutId: string, options?: { limit?: number }): Promise<Decision[]>;
 }

@@ -30,6 +30,15 @@ export const deliveryKey = (delivery: string): ItemKey => ({
 /** A signed request accepted within its window (`<route>:<digest of timestamp and signature>`). */
 export const requestKey = (key: string): ItemKey => ({ pk: `${REQUEST_PREFIX}${key}`, sk: REQUEST_SK });
 
+/**
+ * The newest GitHub deployment id seen for a target and environment. GitHub signs the deployment id but no
+ * time, so this is what keeps a captured delivery from rolling an old revision out again.
+ */
+export const githubNewestKey = (target: string, environment: string): ItemKey => ({
+  pk: `GITHUB#${target}#${environment}`,
+  sk: 'NEWEST',
+});
+
 /** Zero-padded so that string order is numeric order (sort keys are compared as strings). */
 export function padded(value: number, width: number): string {
   if (!Number.isSafeInteger(value) || value < 0) {

@@ -78,6 +78,19 @@ async function answer(app: App, request: SlackRequest, logger: Logger): Promise<
       if (statuses === null) throw new HttpError(404, 'not_found', `no rollout or target "${request.ref}"`);
       return ephemeral(statusText(statuses));
     }
+    case 'retry': {
+      requireWorkspace(app, request.origin);
+      logger.info('slack command', { ref: request.ref, kind: 'retry', actor: request.actor, via: 'slash' });
+      const result = await app.engine.retry(request.ref, { actor: request.actor, via: 'slack' });
+      if (!result.ok) {
+        if (request.responseUrl && app.respond)
+          await app.respond(request.responseUrl, `:no_entry: ${result.error}`);
+        throw engineRefusal(result);
+      }
+      return ephemeral(
+        `Retrying \`${request.ref}\`: \`${result.rollout.id}\` rolls out \`${result.rollout.revision}\` again (*${result.rollout.phase}*)`,
+      );
+    }
     case 'command':
       requireWorkspace(app, request.origin);
       return runCommand(app, request, logger);
