@@ -7,6 +7,7 @@ import { createEngine } from '../engine/rollout-engine.js';
 import type { GithubStatuses } from '../github/deployment-statuses.js';
 import { createMetricSource } from '../metrics/create-metric-source.js';
 import type { AviaryConfig } from '../model/config.js';
+import type { FollowUps } from '../notify/follow-up.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { SlackResponder } from '../notify/slack-responder.js';
 import { createTrafficRouter } from '../router/create-router.js';
@@ -24,6 +25,8 @@ export interface AppParts {
   clock?: () => number;
   log?: EngineLog;
   respond?: SlackResponder;
+  /** Where the Slack webhook hands the Slack work that follows its answer. */
+  followUps?: FollowUps;
   /** Tests drive the tick's per-cluster budgets by events instead of real time. */
   budgetTimer?: BudgetTimer;
   openCommands?: boolean;
@@ -53,6 +56,7 @@ export function createApp(parts: AppParts): App {
     requests: parts.requests,
     clock,
     ...(parts.respond ? { respond: parts.respond } : {}),
+    ...(parts.followUps ? { followUps: parts.followUps } : {}),
     ...(parts.openCommands ? { openCommands: true } : {}),
     ...(parts.github ? { github: parts.github } : {}),
   };

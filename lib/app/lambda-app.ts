@@ -1,11 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { loadConfig } from '../config/load-config.js';
 import { createGithubStatuses } from '../github/deployment-statuses.js';
 import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
+import { createLambdaFollowUps } from '../notify/lambda-follow-ups.js';
 import type { Notifier } from '../notify/notifier.js';
 import { outboundNotifier, rolloutLogUrl } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
@@ -66,6 +68,18 @@ async function buildLambdaApp(): Promise<App> {
     connector: createClusterConnector(),
     notifier,
     respond: createSlackResponder({ log: (level, message, data) => logger[level](message, data ?? {}) }),
+    ...lambdaFollowUps(),
     log: (level, message, data) => logger[level](message, data ?? {}),
   });
+}
+
+/**
+ * The Slack webhook's follow-ups: the function invokes itself asynchronously (its own name, from the runtime;
+ * its role may invoke only itself). Other functions never enqueue any.
+ */
+function lambdaFollowUps(): { followUps?: ReturnType<typeof createLambdaFollowUps> } {
+  const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+  return functionName
+    ? { followUps: createLambdaFollowUps({ client: new LambdaClient({}), functionName }) }
+    : {};
 }

@@ -8,6 +8,7 @@ import { makeSlackWebhookHandler } from '../../functions/slack-webhook.js';
 import { makeTickHandler } from '../../functions/tick.js';
 import type { App, Secrets } from '../app/app.js';
 import { createApp } from '../app/create-app.js';
+import { runFollowUp } from '../app/run-follow-up.js';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { resolveTarget } from '../config/load-config.js';
 import type { BudgetTimer } from '../engine/cluster-fanout.js';
@@ -16,6 +17,7 @@ import type { EngineLog } from '../engine/engine-deps.js';
 import { createGithubStatuses, type GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
 import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
+import { createInProcessFollowUps, type InProcessFollowUps } from '../notify/in-process-follow-ups.js';
 import type { Notifier } from '../notify/notifier.js';
 import { outboundNotifier } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
@@ -78,6 +80,8 @@ export interface EmbeddedStack {
   github: GithubApiDouble | null;
   /** The EventBridge double: the "Aviary Rollout State Change" events put on the bus. */
   events: EventBridgeDouble | null;
+  /** The Slack work handed over after answering Slack; `idle()` waits for it. */
+  followUps: InProcessFollowUps;
   /** The EMF documents the tick function published (CloudWatch metrics on AWS). */
   metrics: RecordingMetrics;
   /** Runs the scheduled function once, with an EventBridge scheduled event, as the `rate(1 minute)` rule would. */
@@ -172,8 +176,18 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       log: (message, data) => options.log?.('warn', message, data),
     });
 
+    // The Slack work that follows an answer, run in this process after the answer (Lambda invokes itself).
+    let built: App | undefined;
+    const followUps = createInProcessFollowUps(
+      async (work) => {
+        if (built) await runFollowUp(built, work);
+      },
+      (message, data) => options.log?.('warn', message, data),
+    );
+    cleanups.push(() => followUps.idle());
     const store = new DynamoDbRolloutStore({ client: dynamo.doc, tableName });
     const app = createApp({
+      followUps,
       config,
       secrets,
       ...(githubStatuses ? { github: githubStatuses } : {}),
@@ -194,6 +208,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       ...(options.log ? { log: options.log } : {}),
       ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
     });
+    built = app;
     const getApp = async (): Promise<App> => app;
     const logger = new Logger({ serviceName: 'aviary-local', logLevel: options.logLevel ?? 'WARN' });
     const api = makeRolloutsApiHandler(getApp, logger);
@@ -224,6 +239,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       github,
       events,
       metrics,
+      followUps,
       tick: () => tickHandler(scheduledEvent(clock()), localLambdaContext('aviary-tick', 60_000)),
       target: (name) => {
         const target = resolveTarget(config, name);

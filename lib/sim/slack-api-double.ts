@@ -42,6 +42,12 @@ export interface SlackApiDouble {
   /** Messages in posting order, each with its latest content. */
   messages: RecordedMessage[];
   calls: RecordedCall[];
+  /**
+   * Stalls Slack, as when it is slow or down: requests are read but not answered until the returned function
+   * is called; one whose caller gives up meanwhile is dropped. `stalled()` says how many wait.
+   */
+  stall(): () => void;
+  stalled(): number;
   close(): Promise<void>;
 }
 
@@ -92,9 +98,22 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
     return channel;
   };
 
+  let gate: Promise<void> | null = null;
+  let waiting = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const raw = await readBody(req);
+    if (gate) {
+      // A caller that gives up while Slack is stalled (its timeout) gets nothing done: the request is dropped.
+      let abandoned = false;
+      res.once('close', () => {
+        abandoned = true;
+      });
+      waiting += 1;
+      await gate;
+      waiting -= 1;
+      if (abandoned) return;
+    }
     if (pathname.startsWith('/response/')) {
       respondTo(pathname, req, res, raw);
       return;
@@ -156,6 +175,17 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
     responses,
     messages,
     calls,
+    stall: () => {
+      let release: () => void = () => {};
+      gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return () => {
+        gate = null;
+        release();
+      };
+    },
+    stalled: () => waiting,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
