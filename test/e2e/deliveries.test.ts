@@ -30,11 +30,11 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
 
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await dynamo?.stop();
-  }, 120_000);
+  });
 
   // A fresh stack (its own table and simulated clusters) per test, on the file's one DynamoDB Local.
   beforeEach(async () => {
@@ -42,11 +42,11 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
     const cluster = stack.clusters.get('sim');
     if (!cluster) throw new Error('no sim cluster');
     sim = cluster;
-  }, 120_000);
+  });
 
   afterEach(async () => {
     await stack?.close();
-  }, 120_000);
+  });
 
   const weights = () => sim.weightsOf(stack.target('podinfo'));
   const deployment = (name: string) =>
@@ -96,6 +96,12 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
       created: true,
     });
 
+    // An exact copy (same timestamp, body and signature) gets the first answer again and acts on nothing.
+    const copy = await client.deploy(request);
+    expect(copy.status).toBe(202);
+    expect(copy.body).toEqual(first.body);
+    // Announced again, signed a second later: the same rollout.
+    clock.advance(1_000);
     const again = await client.deploy(request);
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body).toEqual({
@@ -123,13 +129,14 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
     expect(JSON.stringify(retagged.body)).toContain('announce a new revision');
     expect(await listRollouts()).toHaveLength(1);
     expect((await statusOf(client, id)).image).toBe(image('6.5.1'));
-  }, 120_000);
+  });
 
   describe('GitHub deployment events', () => {
     /** GitHub's own payload (octokit's example), for the `demo` environment that maps to podinfo. */
     const deploymentEvent = (environment = 'demo'): { body: string; payload: GithubPayload } => {
       const payload = readJsonVector<GithubPayload>('github_deployment_created.octokit.json');
       payload.deployment.environment = environment;
+      payload.deployment.payload = { image: image('6.5.1') };
       return { body: JSON.stringify(payload), payload };
     };
     const deliver = (body: string, event = 'deployment', delivery: string = randomUUID()) =>
@@ -158,7 +165,12 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
       const id = rollouts[0]?.id ?? '';
 
       const status = await statusOf(client, id);
-      expect(status).toMatchObject({ target: 'podinfo', cluster: 'sim', revision: sha, image: null });
+      expect(status).toMatchObject({
+        target: 'podinfo',
+        cluster: 'sim',
+        revision: sha,
+        image: image('6.5.1'),
+      });
       const start = status.history[0];
       expect(start?.action).toBe('start');
       expect(start?.actor).toBe(payload.deployment.creator.login);
@@ -170,12 +182,13 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
       expect(redelivered.body).toMatchObject({ rollouts: [{ id, created: false }] });
       expect((await listRollouts()).map((r) => r.id)).toEqual([id]);
 
-      // No image in a GitHub deployment: the canary's own image is rolled out, and the rollout moves traffic.
+      // The image the deployment named is rolled out (never whatever the canary ran last), and traffic moves.
       await tickToWeight(id, 10);
       expect(weights()).toEqual({ primary: 90, canary: 10 });
-      expect(canaryImage()).toBe(SEED_IMAGE);
+      expect(canaryImage()).toBe(image('6.5.1'));
+      expect(canaryImage()).not.toBe(SEED_IMAGE);
       expect(deployment('podinfo-canary')?.spec.replicas).toBeGreaterThan(0);
-    }, 120_000);
+    });
 
     // GitHub signs no timestamp: a captured delivery stays valid forever, so the delivery id is what bounds replays.
     it('a replayed older delivery (same X-GitHub-Delivery, hours later) does not supersede the newer rollout', async () => {
@@ -185,6 +198,7 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
       clock.advance(60 * 60 * 1000);
       const newer = deploymentEvent();
       newer.payload.deployment.sha = 'b'.repeat(40);
+      newer.payload.deployment.id = Number(older.payload.deployment.id) + 1;
       const started = await deliver(JSON.stringify(newer.payload));
       expect(started.status).toBe(202);
       const newerId = (started.body as { rollouts: { id: string }[] }).rollouts[0]?.id;
@@ -196,7 +210,7 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
       const rollouts = await listRollouts('podinfo');
       expect(rollouts).toHaveLength(2);
       expect(active(rollouts).map((r) => r.id)).toEqual([newerId]);
-    }, 120_000);
+    });
 
     it.each([
       {
@@ -285,7 +299,7 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
     const oldAfter = await statusOf(client, oldId);
     expect(oldAfter.phase).toBe('superseded');
     expect(oldAfter.history).toHaveLength(oldHistory);
-  }, 120_000);
+  });
 
   it('`/aviary status`, `pause` and `resume` by an approver: paused ticks move nothing, resumed ones do', async () => {
     const id = await deployed({ target: 'podinfo', revision: 'rev-651', image: image('6.5.1') });
@@ -323,7 +337,7 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
     const moved = await tickToWeight(id, 25);
     expect(moved.stepIndex).toBe(1);
     expect(weights()).toEqual({ primary: 75, canary: 25 });
-  }, 120_000);
+  });
 
   it('`/aviary abort podinfo` rolls the canary back: failed, 100/0, canary scaled to zero', async () => {
     const id = await deployed({ target: 'podinfo', revision: 'rev-651', image: image('6.5.1') });
@@ -350,5 +364,5 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
     const again = await client.slash(`abort ${id}`, APPROVER);
     expect(again.status).toBe(409);
     expect(JSON.stringify(again.body)).toMatch(/is failed; nothing to abort/);
-  }, 120_000);
+  });
 });
