@@ -24,5 +24,9 @@ export function createFanoutNotifier(
       for (const error of errors) onError(error);
       return ref;
     },
+    async remind(rollout, target) {
+      const results = await Promise.allSettled(notifiers.map((n) => n.remind?.(rollout, target)));
+      for (const result of results) if (result.status === 'rejected') onError(result.reason);
+    },
   };
 }

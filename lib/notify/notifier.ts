@@ -13,4 +13,6 @@ export interface MessageRef {
  */
 export interface Notifier {
   publish(rollout: Rollout, target: ResolvedTarget): Promise<MessageRef | null>;
+  /** Reminds people of the pending approval (Slack: a reply in the message's thread); optional. */
+  remind?(rollout: Rollout, target: ResolvedTarget): Promise<void>;
 }
