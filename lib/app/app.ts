@@ -11,6 +11,8 @@ export interface Secrets {
   githubWebhookSecret: string;
   /** Posts deployment statuses back to GitHub; without it GitHub hears nothing. */
   githubToken?: string | null;
+  /** Or a GitHub App's private key (with GITHUB_APP_ID and GITHUB_APP_INSTALLATION_ID): installation tokens. */
+  githubAppPrivateKey?: string | null;
 }
 
 /** Everything a Lambda handler needs, built once per container (or once per `npm start`). */

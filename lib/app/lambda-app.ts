@@ -4,7 +4,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { loadConfig } from '../config/load-config.js';
-import { createGithubStatuses } from '../github/deployment-statuses.js';
+import { githubStatusesFor } from '../github/github-auth.js';
 import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
 import type { Notifier } from '../notify/notifier.js';
 import { outboundNotifier, rolloutLogUrl } from '../notify/outbound-notifier.js';
@@ -41,7 +41,7 @@ async function buildLambdaApp(): Promise<App> {
         log: (level, message, data) => logger[level](message, data),
       })
     : { publish: async () => null };
-  const github = secrets.githubToken ? createGithubStatuses({ token: secrets.githubToken }) : undefined;
+  const github = githubStatusesFor(secrets, process.env);
   const notifier = outboundNotifier({
     slack,
     github,
