@@ -96,6 +96,9 @@ process.on('SIGTERM', () => void shutdown(0));
 write(
   `  API          ${stack.url}  (POST /webhooks/{deploy,github,slack}, GET /rollouts[/{id}], POST /rollouts/{id}/commands)`,
 );
+write(
+  `  pages        ${stack.url}/ui  (rollouts and their timelines; open on 127.0.0.1, signed links on AWS)`,
+);
 write(`  DynamoDB     ${dynamo.endpoint}  table ${stack.tableName}`);
 for (const cluster of stack.clusters.values())
   write(`  cluster      ${cluster.name}: simulated, ${cluster.api.url}`);
@@ -122,6 +125,9 @@ if (process.env.AVIARY_DEMO !== '0' && demoTarget) {
     write(
       `\nDemo done: ${outcome.healthy.id} ${outcome.healthy.phase}, ${outcome.faulty.id} ${outcome.faulty.phase}.`,
     );
+    write(
+      `  see them:  ${stack.url}/ui/rollouts/${outcome.healthy.id}  ${stack.url}/ui/rollouts/${outcome.faulty.id}`,
+    );
   } catch (error) {
     write(`\nDemo stopped: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -135,6 +141,7 @@ write(`
 Aviary keeps serving at ${stack.url} — try, in another terminal:
   npm run aviary -- get rollouts
   npm run aviary -- get rollout ${t}-1 -w
+  open ${stack.url}/ui in a browser, or: npm run aviary -- open ${t}-1
   npm run aviary -- deploy --target ${t} --revision 6.5.3 --image ghcr.io/stefanprodan/podinfo:6.5.3
   npm run aviary -- status ${t}-1 --wait          (exit 0 promoted, 1 failed or superseded, 2 timeout)
   npm run aviary -- approve ${t}                   (also reject, pause, resume, abort, promote --reason, retry)

@@ -2,6 +2,7 @@ import type { Engine } from '../engine/engine.js';
 import type { GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig } from '../model/config.js';
 import type { SlackResponder } from '../notify/slack-responder.js';
+import type { RequestLedger } from '../store/request-ledger.js';
 
 /** Secrets: from the environment locally, from SSM Parameter Store / Secrets Manager on AWS. Never logged. */
 export interface Secrets {
@@ -13,6 +14,8 @@ export interface Secrets {
   githubToken?: string | null;
   /** Or a GitHub App's private key (with GITHUB_APP_ID and GITHUB_APP_INSTALLATION_ID): installation tokens. */
   githubAppPrivateKey?: string | null;
+  /** Signs the links that open the /ui pages without AWS credentials; without it those pages refuse (401). */
+  viewSecret: string | null;
 }
 
 /** Everything a Lambda handler needs, built once per container (or once per `npm start`). */
@@ -22,6 +25,8 @@ export interface App {
   engine: Engine;
   /** Milliseconds since the epoch; injected so signatures and the core can be tested at fixed times. */
   clock: () => number;
+  /** Signed webhook requests already accepted within their window: a copy is answered, never acted on again. */
+  requests: RequestLedger;
   /** Private answers to Slack interactions Aviary refuses; absent where there is no Slack. */
   respond?: SlackResponder;
   /**
@@ -31,4 +36,6 @@ export interface App {
   openCommands?: boolean;
   /** GitHub deployment statuses (token configured); the route reports refused deployments through it. */
   github?: GithubStatuses;
+  /** Local stack only (loopback): /ui pages open without a signed link. Never set on AWS. */
+  openViews?: boolean;
 }

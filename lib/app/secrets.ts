@@ -12,6 +12,7 @@ export const SECRET_ENV = {
   githubWebhookSecret: 'GITHUB_WEBHOOK_SECRET',
   githubToken: 'GITHUB_TOKEN',
   githubAppPrivateKey: 'GITHUB_APP_PRIVATE_KEY',
+  viewSecret: 'AVIARY_VIEW_SECRET',
 } as const satisfies Record<keyof Secrets, string>;
 
 /** Names under `AVIARY_SECRETS_PREFIX` on AWS, e.g. `/aviary/prod/deploy-secret`. */
@@ -22,10 +23,19 @@ export const SECRET_NAMES = {
   githubWebhookSecret: 'github-webhook-secret',
   githubToken: 'github-token',
   githubAppPrivateKey: 'github-app-private-key',
+  viewSecret: 'view-secret',
 } as const satisfies Record<keyof Secrets, string>;
 
-/** Aviary runs without Slack notifications when no bot token is configured. */
-const OPTIONAL: ReadonlySet<keyof Secrets> = new Set(['slackBotToken', 'githubToken', 'githubAppPrivateKey']);
+/**
+ * Aviary runs without Slack notifications when no bot token is configured, without /ui pages when no view
+ * secret, without GitHub statuses when no token or App key.
+ */
+const OPTIONAL: ReadonlySet<keyof Secrets> = new Set([
+  'slackBotToken',
+  'githubToken',
+  'githubAppPrivateKey',
+  'viewSecret',
+]);
 
 const DEFAULT_MAX_AGE_SECONDS = 300;
 
@@ -103,6 +113,7 @@ function toSecrets(values: Record<keyof Secrets, string | null>): Secrets {
     githubWebhookSecret: values.githubWebhookSecret ?? '',
     githubToken: values.githubToken ?? null,
     githubAppPrivateKey: values.githubAppPrivateKey ?? null,
+    viewSecret: values.viewSecret,
   };
 }
 

@@ -6,6 +6,12 @@ export interface StartInput {
   image?: string | null;
   source: Rollout['source'];
   /**
+   * When the sender made the announcement (ms; the signed timestamp of a deploy webhook). An announcement
+   * older than the one behind the target's latest rollout is refused unless `force` is set.
+   */
+  announcedAt?: number;
+  force?: boolean;
+  /**
    * A retry of this failed rollout: the same revision starts again as a new rollout (an announcement of the
    * same revision would otherwise answer with the existing rollout). Only while it is the target's latest.
    */

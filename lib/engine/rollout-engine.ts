@@ -3,6 +3,7 @@ import { applyCommand } from '../core/commands.js';
 import { newRollout, supersede } from '../core/rollout-start.js';
 import { ConflictError } from '../errors.js';
 import { type Command, RevisionSchema, type Rollout } from '../model/rollout.js';
+import type { TargetHead } from '../store/rollout-store.js';
 import type {
   CommandResult,
   Engine,
@@ -81,6 +82,8 @@ async function start(deps: EngineDeps, input: StartInput): Promise<StartResult> 
       }
       if (existing) return { ok: true, rollout: existing, created: false };
     }
+    const older = olderAnnouncement(input, head);
+    if (older) return { ok: false, status: 409, error: older };
     const now = deps.clock();
     const id = `${target.name}-${(head?.seq ?? 0) + 1}`;
     const active = head?.activeRolloutId ? await deps.store.getRollout(head.activeRolloutId) : null;
@@ -104,6 +107,7 @@ async function start(deps: EngineDeps, input: StartInput): Promise<StartResult> 
         ...(replaced ? { superseded: replaced.rollout } : {}),
         decisions: replaced ? [replaced.decision, created.decision] : [created.decision],
         ...(delivery ? { delivery } : {}),
+        ...(input.announcedAt === undefined ? {} : { announcedAt: input.announcedAt }),
       });
     } catch (e) {
       if (e instanceof ConflictError) continue;
@@ -118,6 +122,17 @@ async function start(deps: EngineDeps, input: StartInput): Promise<StartResult> 
     return { ok: true, rollout, created: true, ...(replaced ? { superseded: replaced.rollout.id } : {}) };
   }
   return { ok: false, status: 409, error: `target ${target.name} changed concurrently; try again` };
+}
+
+/**
+ * Why an announcement may not replace the target's latest rollout, or null when it may: one made before the
+ * announcement that started the latest rollout (an old CI job finishing late, or an old request sent again)
+ * must not roll a newer revision back, unless the sender says so with `force`.
+ */
+function olderAnnouncement(input: StartInput, head: TargetHead | null): string | null {
+  if (input.force || input.announcedAt === undefined || head?.latestAnnouncedAt === undefined) return null;
+  if (input.announcedAt >= head.latestAnnouncedAt) return null;
+  return `revision ${input.revision} was announced at ${new Date(input.announcedAt).toISOString()}, before revision ${head.latestRevision} of ${head.target} (announced at ${new Date(head.latestAnnouncedAt).toISOString()}); an older announcement never replaces a newer one: send "force": true to roll back deliberately`;
 }
 
 /** A rollout id, or a target name meaning its active rollout (its latest with `latest`, or when none is active). */

@@ -79,6 +79,7 @@ export function createLocalClient(options: LocalClientOptions): LocalClient {
           user_id: userId,
           user_name: userId.toLowerCase(),
           team_id: 'T0AVIARY',
+          api_app_id: 'A0AVIARY',
           channel_id: 'C0AVIARY',
           response_url: options.responseUrl ?? 'https://hooks.slack.com/commands/T0AVIARY/1/local',
           trigger_id: '1.1.local',

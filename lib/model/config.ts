@@ -139,6 +139,27 @@ export const TargetSchema = z
   .strict();
 export type TargetConfig = z.infer<typeof TargetSchema>;
 
+/**
+ * The Slack workspace whose people the approvers are. Slack user ids are only unique within a workspace (or an
+ * Enterprise Grid org), and one app can be installed in several: every request is checked against these.
+ */
+export const SlackWorkspaceSchema = z
+  .object({
+    teamId: z.string().regex(/^T[A-Z0-9]+$/, 'must be a Slack team id like T024BE7LD'),
+    /** On Enterprise Grid, the org's id: requests from another org are refused. */
+    enterpriseId: z
+      .string()
+      .regex(/^E[A-Z0-9]+$/, 'must be a Slack enterprise id like E0AKBHEJ9')
+      .optional(),
+    /** Aviary's Slack app id: requests signed for another app of the same secret are refused. */
+    appId: z
+      .string()
+      .regex(/^A[A-Z0-9]+$/, 'must be a Slack app id like A0AVIARY')
+      .optional(),
+  })
+  .strict();
+export type SlackWorkspace = z.infer<typeof SlackWorkspaceSchema>;
+
 export const AviaryConfigSchema = z
   .object({
     clusters: z.record(dnsLabel, ClusterSchema),
@@ -152,6 +173,8 @@ export const AviaryConfigSchema = z
       })
       .strict()
       .default({ clusterConcurrency: 8, clusterBudgetMs: 20_000 }),
+    /** Without it, Slack requests are refused: approvers could not be told apart from another workspace's. */
+    slack: SlackWorkspaceSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

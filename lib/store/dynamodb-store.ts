@@ -85,6 +85,7 @@ export class DynamoDbRolloutStore implements RolloutStore {
     superseded?: Rollout;
     decisions: Decision[];
     delivery?: string;
+    announcedAt?: number;
   }): Promise<void> {
     const rollout = validRollout(input.rollout, 'rollout');
     const { head } = input;
@@ -98,6 +99,7 @@ export class DynamoDbRolloutStore implements RolloutStore {
       latestRevision: rollout.revision,
       seq,
       version: (head?.version ?? 0) + 1,
+      ...newestAnnouncement(head?.latestAnnouncedAt, input.announcedAt),
     };
     const items: TransactItem[] = [
       {
@@ -348,6 +350,14 @@ function validRollout(rollout: Rollout, what: string): Rollout {
     .map((i) => `${i.path.join('.') || '(rollout)'}: ${i.message}`)
     .join('; ');
   throw new Error(`${what} ${String(rollout?.id)} is not a valid rollout: ${problems}`);
+}
+
+function newestAnnouncement(
+  previous: number | undefined,
+  announcedAt: number | undefined,
+): { latestAnnouncedAt?: number } {
+  const times = [previous, announcedAt].filter((t): t is number => t !== undefined);
+  return times.length > 0 ? { latestAnnouncedAt: Math.max(...times) } : {};
 }
 
 function validLimit(limit: number | undefined): number | undefined {

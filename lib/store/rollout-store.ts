@@ -17,6 +17,8 @@ export interface TargetHead {
   /** Number of rollouts ever created for the target; rollout ids are `<target>-<seq>`. */
   seq: number;
   version: number;
+  /** The newest announcement time (ms) of any rollout started with one: older announcements are refused. */
+  latestAnnouncedAt?: number;
 }
 
 /**
@@ -40,6 +42,8 @@ export interface RolloutStore {
     superseded?: Rollout;
     decisions: Decision[];
     delivery?: string;
+    /** When the announcement was made; the head keeps the newest. */
+    announcedAt?: number;
   }): Promise<void>;
   /**
    * Conditional on the stored version being `rollout.version - 1`. Appends `decision` to the rollout's

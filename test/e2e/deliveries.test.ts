@@ -96,6 +96,12 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
       created: true,
     });
 
+    // An exact copy (same timestamp, body and signature) gets the first answer again and acts on nothing.
+    const copy = await client.deploy(request);
+    expect(copy.status).toBe(202);
+    expect(copy.body).toEqual(first.body);
+    // Announced again, signed a second later: the same rollout.
+    clock.advance(1_000);
     const again = await client.deploy(request);
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body).toEqual({

@@ -70,8 +70,9 @@ describe('GitHub deployments: image rules, statuses posted back, replays and old
       expect(s).toMatchObject({
         repository: REPO,
         environment: 'demo',
-        logUrl: `${stack.url}/rollouts/${id}`,
       });
+      // GitHub's "View deployment" opens the rollout's page through a signed view link.
+      expect(s.logUrl?.startsWith(`${stack.url}/ui/rollouts/${id}?exp=`)).toBe(true);
       expect(s.description.length).toBeGreaterThan(0);
       expect(s.description.length).toBeLessThanOrEqual(140);
       expect(s.description).toContain(id);

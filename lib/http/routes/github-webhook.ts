@@ -6,6 +6,7 @@ import { deploymentImage } from '../../github/deployment-image.js';
 import { shortDescription } from '../../github/deployment-status.js';
 import { type GithubDeploymentRef, RevisionSchema } from '../../model/rollout.js';
 import { verifyGithubSignature } from '../../signatures/github.js';
+import { deliveryIdHeader } from '../delivery-id.js';
 import { engineRefusal } from '../engine-refusal.js';
 import { GithubDeploymentEventSchema } from '../github-deployment-event.js';
 import { header } from '../header.js';
@@ -37,7 +38,7 @@ export async function handleGithubWebhook(
   if (!check.ok) throw new HttpError(401, check.code, check.message);
   requireMediaType(event, 'application/json', 'set the webhook content type to application/json');
   const kind = header(event.headers, 'x-github-event');
-  const deliveryId = header(event.headers, 'x-github-delivery');
+  const deliveryId = deliveryIdHeader(event, 'x-github-delivery');
   if (!kind) throw new HttpError(400, 'bad_request', 'missing X-GitHub-Event header');
   if (kind === 'ping') return jsonResponse(200, { ok: true, event: 'ping' });
   if (kind !== 'deployment') return ignored(`event "${kind}" is not handled; subscribe to deployment events`);
