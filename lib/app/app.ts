@@ -13,6 +13,8 @@ export interface Secrets {
   githubWebhookSecret: string;
   /** Posts deployment statuses back to GitHub; without it GitHub hears nothing. */
   githubToken?: string | null;
+  /** Or a GitHub App's private key (with GITHUB_APP_ID and GITHUB_APP_INSTALLATION_ID): installation tokens. */
+  githubAppPrivateKey?: string | null;
   /** Signs the links that open the /ui pages without AWS credentials; without it those pages refuse (401). */
   viewSecret: string | null;
 }

@@ -5,7 +5,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { loadConfig } from '../config/load-config.js';
-import { createGithubStatuses } from '../github/deployment-statuses.js';
+import { githubStatusesFor } from '../github/github-auth.js';
 import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
 import { createLambdaFollowUps } from '../notify/lambda-follow-ups.js';
 import type { Notifier } from '../notify/notifier.js';
@@ -46,7 +46,7 @@ async function buildLambdaApp(): Promise<App> {
         viewLink: slackViewLink(secrets.viewSecret, process.env.AVIARY_PUBLIC_URL),
       })
     : { publish: async () => null };
-  const github = secrets.githubToken ? createGithubStatuses({ token: secrets.githubToken }) : undefined;
+  const github = githubStatusesFor(secrets, process.env);
   const notifier = outboundNotifier({
     slack,
     github,

@@ -137,9 +137,15 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
         return refuse(409, `rollout ${rollout.id} is ${rollout.phase}, not paused`);
       const phase = rollout.pausedFrom ?? 'progressing';
       // A pause must not eat into the deadline or the approval window, and the next window must be fresh.
+      // …and a fresh window gets its own reminder.
       const approval =
         rollout.approval && phase === 'awaiting_approval'
-          ? { ...rollout.approval, expiresAt: now + policy.approval.timeoutSeconds * 1000 }
+          ? {
+              gate: rollout.approval.gate,
+              revision: rollout.approval.revision,
+              requestedAt: rollout.approval.requestedAt,
+              expiresAt: now + policy.approval.timeoutSeconds * 1000,
+            }
           : rollout.approval;
       return done(
         transition(

@@ -3,6 +3,7 @@ import type { Explanation } from '../model/explanation.js';
 import type { ClusterView, MetricsWindow } from '../model/observation.js';
 import { type Policy, stepWeightsOf } from '../model/policy.js';
 import { isTerminal, type PendingApproval, type Rollout } from '../model/rollout.js';
+import { approvalReminderDue } from './approval-reminder.js';
 import type { DecideInput, DecideOutput } from './contract.js';
 import { converge } from './converge.js';
 import { checkTrafficShare } from './traffic-share.js';
@@ -15,7 +16,7 @@ export function isCheckDue(rollout: Rollout, now: number): boolean {
   return ANALYSED.includes(rollout.phase) && now >= rollout.nextCheckAt;
 }
 
-type Step = { rollout: Rollout; decision: DecideOutput['decision'] };
+type Step = { rollout: Rollout; decision: DecideOutput['decision']; remind?: boolean };
 
 /**
  * One tick of one rollout: given its state, policy, judge, what the cluster looks like, the latest metrics
@@ -35,6 +36,7 @@ function withActions(step: Step, view: ClusterView | null): DecideOutput {
   const actions: Action[] = view ? converge(step.rollout, view) : [];
   const notable = step.decision && !['hold', 'wait'].includes(step.decision.action);
   if (notable) actions.push({ type: 'notify' });
+  if (step.remind) actions.push({ type: 'remindApproval' });
   return { rollout: step.rollout, decision: step.decision, actions };
 }
 
@@ -58,7 +60,12 @@ function nextStep(input: DecideInput & { view: ClusterView }): Step {
     case 'progressing':
       return progressing({ ...input, rollout: observed });
     case 'awaiting_approval':
-      return awaitingApproval({ ...input, rollout: observed });
+      return withReminder(
+        awaitingApproval({ ...input, rollout: observed }),
+        input.policy,
+        now,
+        rollout.version,
+      );
     case 'promoting':
       return promoting(observed, view, now);
     case 'rolling_back':
@@ -66,6 +73,14 @@ function nextStep(input: DecideInput & { view: ClusterView }): Step {
     default:
       return { rollout, decision: null };
   }
+}
+
+/** Still waiting after this tick and half the approval time gone: remind people, once. */
+function withReminder(step: Step, policy: Policy, now: number, version: number): Step {
+  const reminded = approvalReminderDue(step.rollout, policy, now);
+  if (!reminded) return step;
+  const rollout = reminded.version === version ? touch(reminded, now, {}) : reminded;
+  return { ...step, rollout, remind: true };
 }
 
 function sameWeights(a: Rollout['observedWeights'], b: ClusterView['weights']): boolean {

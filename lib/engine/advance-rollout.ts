@@ -115,6 +115,14 @@ export async function advanceRollout(
     });
   }
   if (out.actions.some((a) => a.type === 'notify')) current = await publishAndRemember(deps, current, target);
+  if (out.actions.some((a) => a.type === 'remindApproval') && deps.notifier.remind) {
+    try {
+      await deps.notifier.remind(current, target);
+    } catch (e) {
+      // A lost reminder is not worth a retry loop: the approval request itself is still on the message.
+      deps.log('warn', 'approval reminder failed', { rollout: current.id, error: String(e) });
+    }
+  }
   return {
     id: current.id,
     phase: current.phase,

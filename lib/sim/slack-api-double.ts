@@ -8,6 +8,8 @@ export interface RecordedMessage {
   text: string;
   blocks: unknown[];
   updates: number;
+  /** Set on a reply: the `ts` of the message whose thread it is in. */
+  threadTs?: string;
 }
 
 export interface RecordedCall {
@@ -89,7 +91,16 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
       if (typeof channel !== 'string') return channel;
       const content = contentOf(args);
       if ('error' in content) return content;
-      const message: RecordedMessage = { channel, ts: nextTs(), ...content, updates: 0 };
+      const thread = args.thread_ts;
+      if (thread !== undefined && !messages.some((m) => m.channel === channel && m.ts === thread))
+        return { ok: false, error: 'thread_not_found' };
+      const message: RecordedMessage = {
+        channel,
+        ts: nextTs(),
+        ...content,
+        updates: 0,
+        ...(typeof thread === 'string' ? { threadTs: thread } : {}),
+      };
       messages.push(message);
       return { ok: true, channel, ts: message.ts, message: wire(message) };
     },

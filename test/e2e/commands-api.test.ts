@@ -174,4 +174,42 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
     expect(promoted.status).toBe(409); // still pending: its canary is not ready yet
     expect(JSON.stringify(promoted.body)).toMatch(/not ready/);
   });
+
+  it('approvals are not forgotten: reminds in the message thread at half the timeout, once; on expiry the message says so and it rolls back', async () => {
+    const { client, stack, clock } = e2e;
+    const res = await client.deploy({ target: 'podinfo', revision: 'rem-1', image: image('rem-1') });
+    const id = (res.body as { rollout: { id: string } }).rollout.id;
+    const { status } = await tickUntil(stack, clock, client, id, ['awaiting_approval']);
+    const approval = status.approval;
+    if (!approval) throw new Error('no approval pending');
+    const message = stack.slack?.messages.find((m) => !m.threadTs && JSON.stringify(m.blocks).includes(id));
+    if (!message) throw new Error('no rollout message');
+    const replies = () => stack.slack?.messages.filter((m) => m.threadTs === message.ts) ?? [];
+
+    // Until half of the 900 s are gone, nobody is nagged.
+    while (clock.now() + 30_000 < approval.expiresAt - 450_000) {
+      clock.advance(30_000);
+      await stack.tick();
+    }
+    expect(replies()).toEqual([]);
+    clock.advance(60_000);
+    await stack.tick();
+    expect(replies()).toHaveLength(1);
+    expect(replies()[0]?.channel).toBe(message.channel);
+    expect(replies()[0]?.text).toMatch(
+      new RegExp(`Reminder: \`${id}\` still waits for approval of the promotion of \`rem-1\``),
+    );
+    // Once only.
+    for (let i = 0; i < 5; i++) {
+      clock.advance(30_000);
+      await stack.tick();
+    }
+    expect(replies()).toHaveLength(1);
+
+    const expired = await tickUntil(stack, clock, client, id, ['rolling_back', 'failed']);
+    expect(expired.status.history.find((d) => d.rule === 'approval_timeout')?.reason).toMatch(
+      /no approval within 900s/,
+    );
+    expect(JSON.stringify(message.blocks)).toMatch(/no approval within 900s/);
+  });
 });
