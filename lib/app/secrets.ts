@@ -10,6 +10,7 @@ export const SECRET_ENV = {
   slackSigningSecret: 'SLACK_SIGNING_SECRET',
   slackBotToken: 'SLACK_BOT_TOKEN',
   githubWebhookSecret: 'GITHUB_WEBHOOK_SECRET',
+  githubToken: 'GITHUB_TOKEN',
   viewSecret: 'AVIARY_VIEW_SECRET',
 } as const satisfies Record<keyof Secrets, string>;
 
@@ -19,11 +20,12 @@ export const SECRET_NAMES = {
   slackSigningSecret: 'slack-signing-secret',
   slackBotToken: 'slack-bot-token',
   githubWebhookSecret: 'github-webhook-secret',
+  githubToken: 'github-token',
   viewSecret: 'view-secret',
 } as const satisfies Record<keyof Secrets, string>;
 
-/** Aviary runs without Slack notifications when no bot token is configured, without /ui pages when no view secret. */
-const OPTIONAL: ReadonlySet<keyof Secrets> = new Set(['slackBotToken', 'viewSecret']);
+/** Aviary runs without Slack notifications when no bot token is configured, without /ui pages when no view secret, without GitHub statuses when no token. */
+const OPTIONAL: ReadonlySet<keyof Secrets> = new Set(['slackBotToken', 'githubToken', 'viewSecret']);
 
 const DEFAULT_MAX_AGE_SECONDS = 300;
 
@@ -99,6 +101,7 @@ function toSecrets(values: Record<keyof Secrets, string | null>): Secrets {
     slackSigningSecret: values.slackSigningSecret ?? '',
     slackBotToken: values.slackBotToken,
     githubWebhookSecret: values.githubWebhookSecret ?? '',
+    githubToken: values.githubToken ?? null,
     viewSecret: values.viewSecret,
   };
 }

@@ -7,6 +7,7 @@ import type { Policy } from '../model/policy.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { TrafficRouterFactory } from '../router/traffic-router.js';
 import type { RolloutStore } from '../store/rollout-store.js';
+import type { BudgetTimer } from './cluster-fanout.js';
 
 /** Everything the engine does I/O through; each one an adapter behind a small interface. */
 export interface EngineDeps {
@@ -20,6 +21,8 @@ export interface EngineDeps {
   judgeFor: (policy: Policy) => Judge;
   clock: () => number;
   log: EngineLog;
+  /** When a cluster's per-tick budget runs out; real time unless a test drives it. */
+  budgetTimer?: BudgetTimer;
 }
 
 /** Structured log sink (Powertools Logger on Lambda, the terminal locally). */

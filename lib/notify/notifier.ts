@@ -13,4 +13,9 @@ export interface MessageRef {
  */
 export interface Notifier {
   publish(rollout: Rollout, target: ResolvedTarget): Promise<MessageRef | null>;
+  /**
+   * Withdraws a message this notifier posted that turned out to be a second one for the same rollout (two
+   * invocations both saw no message yet and both posted); the other one stays the rollout's message.
+   */
+  retract?(ref: MessageRef): Promise<void>;
 }

@@ -52,6 +52,19 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
   };
 
   return {
+    async retract(ref) {
+      try {
+        await api.call('chat.delete', { channel: ref.channel, ts: ref.ts });
+      } catch (e) {
+        // Already gone is what was wanted.
+        if (e instanceof SlackApiError && MESSAGE_GONE.has(e.error)) return;
+        log('warn', 'Slack message could not be withdrawn', {
+          ts: ref.ts,
+          error: e instanceof SlackApiError ? e.error : String(e),
+        });
+        throw e;
+      }
+    },
     async publish(rollout, target) {
       try {
         if (rollout.slack) {
