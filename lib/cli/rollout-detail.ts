@@ -29,7 +29,7 @@ const MARK: Record<string, string> = { done: '✔', current: '●', next: '○' 
 export function rolloutDetail(
   status: RolloutStatus,
   now: number,
-  options: { decisions?: number; events?: RecordedEvent[] } = {},
+  options: { decisions?: number; events?: RecordedEvent[]; viewUrl?: string | null } = {},
 ): string {
   const lines: string[] = [];
   lines.push(`Name:       ${status.id}`);
@@ -41,6 +41,7 @@ export function rolloutDetail(
   lines.push(
     `Started:    ${status.createdAt} (${age(status.createdAt, now)} ago) by ${status.source.kind}${status.source.actor ? ` ${status.source.actor}` : ''}`,
   );
+  if (options.viewUrl) lines.push(`Page:       ${options.viewUrl}`);
   if (status.steps.length > 0) {
     lines.push('', 'Steps:');
     status.steps.forEach((weight, i) => {
