@@ -76,7 +76,7 @@ describe('the pages in Chromium, against the real local stack with signed links'
     healthy = outcome.healthy;
     faulty = outcome.faulty;
     browser = await launchChromium();
-  }, 180_000);
+  }, 400_000);
 
   afterAll(async () => {
     await browser?.close();
