@@ -59,12 +59,12 @@ export function rolloutDetail(
       `            aviary approve ${status.id}   |   aviary reject ${status.id} --reason "…"`,
     );
   }
-  const decisions = status.history.slice(-(options.decisions ?? 8));
+  const decisions = foldHolds(status.history).slice(-(options.decisions ?? 8));
   if (decisions.length > 0) {
     lines.push('', 'Decisions:');
-    const rows = decisions.map((d) => [
+    const rows = decisions.map(({ decision: d, count }) => [
       new Date(d.at).toISOString().slice(11, 19),
-      d.action,
+      count > 1 ? `${d.action} ×${count}` : d.action,
       `${d.fromPhase}→${d.toPhase}`,
       `${d.weight}%`,
       d.rule,
@@ -89,4 +89,27 @@ export function rolloutDetail(
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Consecutive holds with the same rule and phase (every window while people decide on an approval) as one row
+ * with their count and the latest of them, so the decisions that changed something stay in view.
+ */
+function foldHolds(
+  history: RolloutStatus['history'],
+): { decision: RolloutStatus['history'][number]; count: number }[] {
+  const rows: { decision: RolloutStatus['history'][number]; count: number }[] = [];
+  for (const d of history) {
+    const last = rows[rows.length - 1];
+    if (
+      last &&
+      d.action === 'hold' &&
+      last.decision.action === 'hold' &&
+      last.decision.rule === d.rule &&
+      last.decision.fromPhase === d.fromPhase
+    )
+      rows[rows.length - 1] = { decision: d, count: last.count + 1 };
+    else rows.push({ decision: d, count: 1 });
+  }
+  return rows;
 }
