@@ -15,7 +15,7 @@ import {
   policySprtSampleSize,
 } from '../lib/analysis/wald-asn.js';
 import type { JudgeConfig } from '../lib/model/policy.js';
-import { runScenario } from '../lib/sim/run-scenario.js';
+import { runScenario, type SimulationResult } from '../lib/sim/run-scenario.js';
 import { loadScenario, policyForJudge, type Scenario } from '../lib/sim/scenario.js';
 import { logNormalOf } from '../lib/sim/traffic-model.js';
 
@@ -31,7 +31,7 @@ interface Task {
 
 /** One run, reduced to what the tables need. */
 interface Run {
-  outcome: 'promoted' | 'rolled_back' | 'undecided';
+  outcome: SimulationResult['outcome'];
   decidedAtSecond: number | null;
   canaryFailedRequests: number;
   /** Canary requests served from the moment the regression began until the decision. */

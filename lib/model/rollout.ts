@@ -33,8 +33,16 @@ export const SourceSchema = z.object({
   actor: z.string().optional(),
 });
 
-/** Which gate an approval request is for; approvals are bound to (rollout id, revision, gate). */
-export const GateSchema = z.union([z.literal('promotion'), z.string().regex(/^step:\d+$/)]);
+/**
+ * Which gate an approval request is for; approvals are bound to (rollout id, revision, gate). `evidence`: the
+ * progress deadline passed while the evidence stayed inconclusive, and a person chooses promote (approve) or
+ * roll back (reject).
+ */
+export const GateSchema = z.union([
+  z.literal('promotion'),
+  z.literal('evidence'),
+  z.string().regex(/^step:\d+$/),
+]);
 export type Gate = z.infer<typeof GateSchema>;
 
 export const PendingApprovalSchema = z.object({

@@ -32,7 +32,11 @@ const PHASE_LABEL: Record<Phase, string> = {
 const HEADER_MAX = 150;
 
 const gateLabel = (gate: string): string =>
-  gate === 'promotion' ? 'promotion' : `step ${gate.slice('step:'.length)}`;
+  gate === 'promotion'
+    ? 'promotion'
+    : gate === 'evidence'
+      ? 'promote or roll back'
+      : `step ${gate.slice('step:'.length)}`;
 
 /**
  * A rollout's single Slack message: what it is, where it stands, the last decision with its evidence, and
@@ -59,7 +63,14 @@ export function renderRolloutMessage(rollout: Rollout, target: ResolvedTarget): 
     },
   ];
   const decision = rollout.lastDecision;
-  if (decision) {
+  const askedOnEvidence = rollout.phase === 'awaiting_approval' && rollout.approval?.gate === 'evidence';
+  if (askedOnEvidence && decision) {
+    // The person deciding needs the evidence in plain words first; the statistics stay in the history.
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*The evidence is inconclusive*: ${escapeMrkdwn(decision.reason)}` },
+    });
+  } else if (decision) {
     const summary = decision.explanation?.summary ?? decision.reason;
     blocks.push({
       type: 'section',
@@ -100,18 +111,19 @@ export function renderRolloutMessage(rollout: Rollout, target: ResolvedTarget): 
 }
 
 function approvalButtons(value: string, rollout: Rollout): ButtonElement[] {
+  const evidence = rollout.approval?.gate === 'evidence';
   return [
     {
       type: 'button',
       action_id: APPROVE_ACTION_ID,
-      text: { type: 'plain_text', text: 'Approve' },
+      text: { type: 'plain_text', text: evidence ? 'Promote' : 'Approve' },
       style: 'primary',
       value,
     },
     {
       type: 'button',
       action_id: REJECT_ACTION_ID,
-      text: { type: 'plain_text', text: 'Reject' },
+      text: { type: 'plain_text', text: evidence ? 'Roll back' : 'Reject' },
       style: 'danger',
       value,
       confirm: {

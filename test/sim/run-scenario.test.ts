@@ -84,4 +84,35 @@ describe('runScenario through the real core', () => {
     expect(r.outcome).toBe('undecided');
     expect(r.decidedAtSecond).toBeNull();
   });
+
+  it('ends "asked" when the evidence stays inconclusive past the deadline, never rolling a quiet canary back', () => {
+    const scenario = scenarioOf({ requestsPerSecond: 0.05, durationSeconds: 7200 });
+    const policy = policyForJudge(scenario, 'aviary');
+    const r = runScenario({ scenario, policy, seed: 1, recordSteps: true });
+    expect(r.outcome).toBe('asked');
+    expect(r.steps.at(-1)?.rule).toBe('evidence_inconclusive');
+    const rollback = runScenario({
+      scenario: { ...scenario, policy: { onInconclusive: 'rollback' } },
+      policy: { ...policy, onInconclusive: 'rollback' },
+      seed: 1,
+    });
+    expect(rollback.outcome).toBe('rolled_back');
+  });
+
+  it('breaks a canary only above the weight its weight-dependent failures name', () => {
+    const scenario = scenarioOf({
+      requestsPerSecond: 200,
+      canaryWeightFailures: [{ aboveWeight: 15, errorRate: 0.05 }],
+    });
+    const r = runScenario({
+      scenario,
+      policy: policyForJudge(scenario, 'aviary'),
+      seed: 3,
+      recordSteps: true,
+    });
+    expect(r.outcome).toBe('rolled_back');
+    const rollbackStep = r.steps.find((s) => s.decision === 'rollback');
+    expect(rollbackStep?.weight).toBeGreaterThan(15);
+    expect(r.traffic.filter((w) => w.toSecond <= 120).every((w) => w.failures <= 3)).toBe(true);
+  });
 });
