@@ -18,6 +18,16 @@ export interface GuardRailBreach {
 const Z99 = normalQuantile(0.99);
 
 /**
+ * Guard-rails judge one window alone, before any history could show whether failures come in bursts, so they
+ * assume bursts of geometric size up to this mean: a window's failure count then has (2·5 − 1) = 9 times the
+ * variance of independent failures, and the binomial tail is taken on counts divided by 9 (requests and failures
+ * alike, as for a quasi-binomial). A broken canary (20% errors and up) still fails at once; smaller regressions
+ * are the comparative test's job.
+ */
+export const GUARD_RAIL_BURST_MEAN = 5;
+const DISPERSION = 2 * GUARD_RAIL_BURST_MEAN - 1;
+
+/**
  * The absolute limits of `policy.checks`, judged on one window. A breach counts only with at least `minRequests`
  * requests and when the window is improbable (p ≤ `alpha`) for a canary exactly on the limit, so two failures
  * out of twenty never roll a healthy canary back.
@@ -41,14 +51,14 @@ function successRateBreach(
   const observed = (canary.successCount / n) * 100;
   if (observed >= checks.minSuccessRate) return null;
   const budget = 1 - checks.minSuccessRate / 100;
-  const failures = Math.round(canary.failureCount);
-  const pValue = budget <= 0 ? 0 : binomialUpperTail(failures, Math.round(n), budget);
+  const failures = Math.ceil(canary.failureCount / DISPERSION);
+  const pValue = budget <= 0 ? 0 : binomialUpperTail(failures, Math.ceil(n / DISPERSION), budget);
   if (pValue > alpha) return null;
   return {
     rule: 'guardrail.success_rate',
     summary:
       `canary success rate ${observed.toFixed(2)}% over ${Math.round(n)} requests is below the ${checks.minSuccessRate}% guard-rail ` +
-      `(p = ${pValue.toPrecision(2)} for a canary on the limit)`,
+      `(p = ${pValue.toPrecision(2)} for a canary on the limit, even with failures in bursts)`,
     pValue,
     observed,
     limit: checks.minSuccessRate,
