@@ -37,8 +37,9 @@ export const AviaryJudgeStateSchema = z.object({
    * the same per-window comparison with the primary as the rollback test: what advancing and promoting rest on.
    */
   acceptance: z.array(z.number()),
-  /** The primary's failure counts in blocks, for its burst size (failure-dispersion.ts). */
+  /** Each side's failure counts in blocks, for the failures' burst size (failure-dispersion.ts). */
   dispersion: DispersionStateSchema,
+  canaryDispersion: DispersionStateSchema,
   /** The primary's latency buckets over the earlier windows, when the source gives buckets. */
   primaryHistogram: LatencyHistogramSchema.optional(),
 });
@@ -90,6 +91,7 @@ export function readAviaryState(
       stepWindows: 0,
       acceptance: new Array<number>(acceptanceScales).fill(0),
       dispersion: emptyDispersion(),
+      canaryDispersion: emptyDispersion(),
     },
     reset: raw !== undefined,
   };

@@ -11,7 +11,7 @@ import {
 } from './acceptance-evidence.js';
 import { type AviaryJudgeState, clampLog, newTest, readAviaryState } from './aviary-judge-state.js';
 import { type ErrorEvidence, errorEvidence } from './error-evidence.js';
-import { addPrimaryWindow, burstMeanBound } from './failure-dispersion.js';
+import { addWindow, burstMeanBound } from './failure-dispersion.js';
 import { checkGuardRails, type GuardRailBreach } from './guard-rails.js';
 import { addToReference, histogramLatencyEvidence } from './histogram-latency-evidence.js';
 import { LATENCY_MIN_REQUESTS, latencyEvidence, primaryLogSigma } from './latency-evidence.js';
@@ -26,6 +26,8 @@ type Verdict = Pick<JudgeResult, 'verdict' | 'rollback'>;
 const PASS: Verdict = { verdict: 'pass', rollback: false };
 const HOLD: Verdict = { verdict: 'inconclusive', rollback: false };
 const ROLLBACK: Verdict = { verdict: 'fail', rollback: true };
+/** Failures seen on both sides before which one window's evidence is capped lower: too few to show any bursts. */
+const EARLY_FAILURES = 8;
 
 /**
  * Aviary's judge: sequential tests over the whole rollout, canary against primary (docs/analysis.md).
@@ -163,7 +165,7 @@ function accumulate(ctx: Context): ErrorEvidence {
   const primaryRequests = requestsOf(window.primary);
   const budget = 1 - policy.checks.minSuccessRate / 100;
   // The burst size comes from earlier windows only: the window's own ratio must not choose its own tempering.
-  const burstMean = burstMeanBound(state.dispersion);
+  const burstMean = burstMeanBound(state.dispersion, state.canaryDispersion);
   const canary = { requests: canaryRequests, failures: failuresOf(window.canary) };
   const primary =
     primaryRequests > 0 ? { requests: primaryRequests, failures: failuresOf(window.primary) } : null;
@@ -186,13 +188,15 @@ function accumulate(ctx: Context): ErrorEvidence {
     burstMean,
   });
   if (burstMean > 1) {
-    ctx.notes += `; the primary's failures come in bursts (mean size up to ${burstMean.toFixed(1)}), so each failure weighs less`;
+    ctx.notes += `; failures come in bursts (mean size up to ${burstMean.toFixed(1)}), so each failure weighs less`;
   }
   const latency = windowLatencyEvidence(ctx);
-  // No window alone may roll back: its likelihood ratio is capped at 1/α (E[min(L, c)] ≤ E[L] ≤ 1, so the bound
-  // holds), which keeps one burst the primary has not shown yet from deciding, while any real regression keeps
-  // adding evidence in the next window.
-  const cap = Math.log(1 / config.falseRollbackRate);
+  // No window alone may roll back: its likelihood ratio is capped (E[min(L, c)] ≤ E[L] ≤ 1, so the bound holds),
+  // at 1/α, and at √(1/α) while too few failures have been seen to show whether they come in bursts (fewer than
+  // EARLY_FAILURES): a burst or two nobody could see coming do not decide, while a real regression keeps adding
+  // evidence window after window.
+  const seen = state.primary.failures + state.canary.failures;
+  const cap = Math.log(1 / config.falseRollbackRate) / (seen < EARLY_FAILURES ? 2 : 1);
   const rollbackErrors = errors.logLikelihoodRatios.map((llr) => Math.min(cap, llr));
   for (const test of state.tests) {
     rollbackErrors.forEach((llr, k) => {
@@ -210,13 +214,19 @@ function accumulate(ctx: Context): ErrorEvidence {
     state.latencyWindows += 1;
   }
   if (primaryRequests > 0) {
-    state.dispersion = addPrimaryWindow(
+    state.dispersion = addWindow(
       state.dispersion,
       Math.round(primaryRequests),
       Math.round(failuresOf(window.primary)),
       primaryRateEstimate(state.primary, budget),
     );
   }
+  state.canaryDispersion = addWindow(
+    state.canaryDispersion,
+    Math.round(canaryRequests),
+    Math.round(failuresOf(window.canary)),
+    primaryRateEstimate(state.canary, budget),
+  );
   state.primaryHistogram = addToReference(state.primaryHistogram, window.primary);
   state.canary.requests += canaryRequests;
   state.canary.failures += failuresOf(window.canary);

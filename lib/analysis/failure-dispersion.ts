@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The primary's failure counts in blocks of about `BLOCK_EXPECTED_FAILURES` expected failures (consecutive windows
+ * One side's failure counts in blocks of about `BLOCK_EXPECTED_FAILURES` expected failures (consecutive windows
  * pooled until then), for Pearson's dispersion statistic. Blocks rather than windows: with well under one expected
  * failure per window, single failures would look like over-dispersion.
  */
@@ -30,12 +30,12 @@ export const emptyDispersion = (): DispersionState => ({
 export const BLOCK_EXPECTED_FAILURES = 2;
 
 /** Over-dispersion is declared when Pearson's χ² exceeds its degrees of freedom by this many standard deviations. */
-const SIGNIFICANCE_SDS = 2.5;
+const SIGNIFICANCE_SDS = 1.5;
 /** No estimate above this: beyond it the tempered test is all but switched off anyway. */
 const MAX_BURST_MEAN = 25;
 
-/** Adds one primary window; `rate` is the primary's estimated error rate, which sets the block size. */
-export function addPrimaryWindow(
+/** Adds one window of a side; `rate` is that side's estimated error rate, which sets the block size. */
+export function addWindow(
   state: DispersionState,
   requests: number,
   failures: number,
@@ -59,19 +59,26 @@ export function addPrimaryWindow(
 }
 
 /**
- * An upper estimate of the mean burst size of the primary's failures. For failures in bursts of geometric size
+ * An upper estimate of the mean burst size of the failures, from each side's blocks (Pearson's χ² against the
+ * side's own rate, summed over sides with their degrees of freedom). Under "canary as good as the primary" both
+ * sides fail the same way, and when the canary serves most of the traffic the primary alone sees too few failures
+ * to show its bursts. For failures in bursts of geometric size
  * with mean m arriving as a Poisson process, a block's count has variance (2m − 1) times its mean, so Pearson's
  * χ² over k blocks is about (k − 1)(2m − 1). With no significant over-dispersion the failures are taken as
  * independent (m = 1: the exact test); otherwise m comes from the dispersion inflated by its own sampling error
  * (a factor 1 + √(2/df)), so a short history errs toward burstier. Before two blocks there is nothing to go on,
  * and the failures are taken as independent: what protects the rollback test then is the cap on what one window
- * may contribute (rollback-evidence.ts), and the guard-rails assume bursts anyway (guard-rails.ts).
+ * may contribute (aviary-judge.ts), and the guard-rails assume bursts anyway (guard-rails.ts).
  */
-export function burstMeanBound(state: DispersionState): number {
-  if (state.blocks < 2 || state.failures <= 0) return 1;
-  const rate = state.failures / state.requests;
-  const chiSquare = state.squares / rate - state.failures;
-  const df = state.blocks - 1;
+export function burstMeanBound(...sides: DispersionState[]): number {
+  let chiSquare = 0;
+  let df = 0;
+  for (const side of sides) {
+    if (side.blocks < 2 || side.failures <= 0) continue;
+    chiSquare += side.squares / (side.failures / side.requests) - side.failures;
+    df += side.blocks - 1;
+  }
+  if (df < 1) return 1;
   if (chiSquare <= df + SIGNIFICANCE_SDS * Math.sqrt(2 * df)) return 1;
   const dispersion = (chiSquare / df) * (1 + Math.sqrt(2 / df));
   return Math.min(MAX_BURST_MEAN, (dispersion + 1) / 2);

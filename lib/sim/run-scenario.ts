@@ -24,6 +24,8 @@ export interface SimulationStep {
 export interface CanaryTraffic {
   fromSecond: number;
   toSecond: number;
+  /** Canary weight (percent) the router held over the stretch. */
+  weight: number;
   requests: number;
   failures: number;
 }
@@ -110,6 +112,7 @@ export function runScenario(options: RunOptions): SimulationResult {
     traffic.push({
       fromSecond: from,
       toSecond: to,
+      weight: view.weights.canary,
       requests: c ? c.successCount + c.failureCount : 0,
       failures: c ? c.failureCount : 0,
     });

@@ -55,7 +55,7 @@ describe('aviary judge: no data and too little data', () => {
 
 describe('aviary judge: guard-rails', () => {
   it('rolls back at once on a confident success-rate breach', () => {
-    const [r] = feed(judge, policy, [windowOf(side(50, 20), side(950, 1))]);
+    const [r] = feed(judge, policy, [windowOf(side(500, 200), side(9500, 10))]);
     expect(r?.verdict).toBe('fail');
     expect(r?.rollback).toBe(true);
     expect(r?.explanation.rule).toBe('guardrail.success_rate');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAviaryJudge } from '../../lib/analysis/aviary-judge.js';
 import { burstTemperingFactor, temperedSplitLogLikelihoodRatio } from '../../lib/analysis/burst-tempering.js';
-import { addPrimaryWindow, burstMeanBound, emptyDispersion } from '../../lib/analysis/failure-dispersion.js';
+import { addWindow, burstMeanBound, emptyDispersion } from '../../lib/analysis/failure-dispersion.js';
 import { addToReference, histogramLatencyEvidence } from '../../lib/analysis/histogram-latency-evidence.js';
 import { AviaryJudgeSchema } from '../../lib/model/policy.js';
 import { createRandom } from '../../lib/sim/random.js';
@@ -71,12 +71,12 @@ describe('burst-tempered error test', () => {
       let state = emptyDispersion();
       const sideM = { errorRate: 0.002, latencyMs: { p50: 40, p99: 180 }, failureBursts: { meanSize } };
       for (let w = 0; w < 40; w++)
-        state = addPrimaryWindow(state, 11_400, sampleFailures(11_400, sideM, rng), 0.002);
+        state = addWindow(state, 11_400, sampleFailures(11_400, sideM, rng), 0.002);
       return burstMeanBound(state);
     };
     expect(burstMeanBound(emptyDispersion())).toBe(1);
     const independent = Array.from({ length: 20 }, () => estimate(1));
-    expect(independent.filter((m) => m === 1).length).toBeGreaterThanOrEqual(18);
+    expect(independent.filter((m) => m === 1).length).toBeGreaterThanOrEqual(16);
     for (let i = 0; i < 5; i++) {
       expect(estimate(5)).toBeGreaterThan(3);
       expect(estimate(3)).toBeGreaterThan(1.8);
@@ -133,14 +133,14 @@ describe('shared incidents', () => {
   const policy = policyOf();
 
   it('holds when both sides breach the success-rate guard-rail alike', () => {
-    const [r] = feed(judge, policy, [windowOf(side(600, 60), side(11_400, 1140))]);
+    const [r] = feed(judge, policy, [windowOf(side(600, 120), side(11_400, 2280))]);
     expect(r?.verdict).toBe('inconclusive');
     expect(r?.explanation.rule).toBe('shared_incident');
     expect(r?.explanation.summary).toMatch(/primary breaches it too/);
   });
 
   it('still rolls back at once when only the canary breaches, and a canary worse than the primary during an incident', () => {
-    const [alone] = feed(judge, policy, [windowOf(side(600, 60), side(11_400, 10))]);
+    const [alone] = feed(judge, policy, [windowOf(side(600, 120), side(11_400, 10))]);
     expect(alone?.explanation.rule).toBe('guardrail.success_rate');
     expect(alone?.rollback).toBe(true);
     const worse = feed(judge, policy, [

@@ -38,7 +38,8 @@ describe('runScenario through the real core', () => {
       recordSteps: true,
     });
     expect(r.outcome).toBe('rolled_back');
-    expect(r.decidedAtSecond).toBe(60);
+    // Within two windows: no single window decides while too few failures have been seen to rule out bursts.
+    expect(r.decidedAtSecond).toBeLessThanOrEqual(120);
     expect(r.steps.at(-1)?.decision).toBe('rollback');
     expect(r.canaryRequests).toBe(r.traffic.reduce((s, w) => s + w.requests, 0));
     expect(r.canaryFailedRequests).toBeGreaterThan(0);
