@@ -74,7 +74,8 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
           ),
         );
       }
-      if (approval.gate === 'promotion') {
+      if (approval.gate === 'promotion' || approval.gate === 'evidence') {
+        const what = approval.gate === 'evidence' ? ' on inconclusive evidence' : '';
         return done(
           transition(
             rollout,
@@ -83,7 +84,7 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
             {
               action: 'approve',
               rule: 'approved',
-              reason: `promotion of ${rollout.revision} approved by ${command.actor}${why}`,
+              reason: `promotion of ${rollout.revision}${what} approved by ${command.actor}${why}`,
               ...by,
             },
           ),
