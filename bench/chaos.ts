@@ -62,14 +62,16 @@ function rowOf(scenario: string, load: string, outcomes: TargetOutcome[]): Row {
 }
 
 const started = performance.now();
+/** Each part's row as soon as it is known (stderr), so a long run on a busy machine shows where it stands. */
 const progress = (what: string) =>
-  process.stderr.write(`${what} done at ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `${what} done at ${((performance.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(rows.slice(-1)[0] ?? null)}\n`,
+  );
 const problems: string[] = [];
 const rows: Row[] = [];
 const dynamo = await startDynamoDbLocal({ startTimeoutMs: 240_000 });
 try {
   const crash = await runCrashPoints(dynamo, { seed: SEED });
-  progress(`crash points (${crash.rounds} rounds)`);
   for (const kind of ['afterStateWrite', 'afterClusterWrite'] as const) {
     const targets = new Set(crash.crashes.filter((c) => c.kind === kind).map((c) => c.target));
     const outcomes = crash.outcomes.filter((o) => targets.has(o.name));
@@ -85,10 +87,10 @@ try {
       ),
     );
     problems.push(...outcomes.flatMap((o) => o.problems.map((p) => `crash ${kind}: ${p}`)));
+    progress(`crash points, ${kind} (${crash.rounds} rounds)`);
   }
 
   const storm = await runFaultStorm(dynamo, { rollouts: ROLLOUTS, seed: SEED });
-  progress(`faults (${storm.rounds} rounds)`);
   const faulty = storm.outcomes.filter((o) => o.script.expected.phases.r2 === 'failed').length;
   const kubeFaults = Object.values(storm.injected.kube).reduce((a, b) => a + b, 0);
   const dynamoFaults = Object.values(storm.injected.dynamo).reduce((a, b) => a + b, 0);
@@ -100,9 +102,9 @@ try {
     ),
   );
   problems.push(...storm.outcomes.flatMap((o) => o.problems.map((p) => `faults: ${p}`)));
+  progress(`faults (${storm.rounds} rounds)`);
 
   const races = await runRaces(dynamo, { operations: OPERATIONS, targets: 20, wave: 25, seed: SEED });
-  progress('races');
   const ops = races.operations;
   rows.push({
     scenario: `races: ${OPERATIONS.toLocaleString('en')} operations, ${races.rollouts} rollouts`,
@@ -116,6 +118,7 @@ try {
     slackBehind: 0,
   });
   problems.push(...races.problems.map((p) => `races: ${p}`));
+  progress('races');
 } finally {
   await dynamo.stop();
 }

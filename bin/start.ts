@@ -93,7 +93,9 @@ const shutdown = async (code: number): Promise<void> => {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-write(`  API          ${stack.url}  (POST /webhooks/{deploy,github,slack}, GET /rollouts[/{id}])`);
+write(
+  `  API          ${stack.url}  (POST /webhooks/{deploy,github,slack}, GET /rollouts[/{id}], POST /rollouts/{id}/commands)`,
+);
 write(
   `  pages        ${stack.url}/ui  (rollouts and their timelines; open on 127.0.0.1, signed links on AWS)`,
 );
@@ -102,6 +104,9 @@ for (const cluster of stack.clusters.values())
   write(`  cluster      ${cluster.name}: simulated, ${cluster.api.url}`);
 if (stack.clusters.size > 0) write(`  kubeconfig   ${kubeconfigPath}`);
 if (stack.slack) write(`  Slack API    ${stack.slack.apiUrl} (local Web API double)`);
+if (stack.github) write(`  GitHub API   ${stack.github.apiUrl} (local REST API double: deployment statuses)`);
+if (stack.events)
+  write(`  EventBridge  ${stack.events.endpoint} (local double: events shown by aviary get rollout)`);
 write(`  tick         every ${tickMs / 1000} s (EventBridge rate(1 minute) on AWS)`);
 const secretsFromEnv = Object.values(SECRET_ENV).filter((name) => process.env[name]).length;
 write(
@@ -131,15 +136,18 @@ if (process.env.AVIARY_EXIT_AFTER_DEMO === '1') await shutdown(0);
 
 const t = demoTarget ?? Object.keys(config.targets)[0] ?? 'podinfo';
 const approver = (demoTarget && stack.target(demoTarget).approvers[0]) || 'U0AVIARY01';
+const ns = demoTarget ? stack.target(demoTarget).namespace : 'demo';
 write(`
 Aviary keeps serving at ${stack.url} — try, in another terminal:
-  kubectl --kubeconfig ${kubeconfigPath} get trafficsplits -n ${demoTarget ? stack.target(demoTarget).namespace : 'demo'} -w
-  kubectl --kubeconfig ${kubeconfigPath} get deployments -n ${demoTarget ? stack.target(demoTarget).namespace : 'demo'}
-  curl -s ${stack.url}/rollouts
-  curl -s ${stack.url}/rollouts/${t}-1
+  npm run aviary -- get rollouts
+  npm run aviary -- get rollout ${t}-1 -w
   open ${stack.url}/ui in a browser, or: npm run aviary -- open ${t}-1
   npm run aviary -- deploy --target ${t} --revision 6.5.3 --image ghcr.io/stefanprodan/podinfo:6.5.3
+  npm run aviary -- status ${t}-1 --wait          (exit 0 promoted, 1 failed or superseded, 2 timeout)
+  npm run aviary -- approve ${t}                   (also reject, pause, resume, abort, promote --reason, retry)
   npm run aviary -- slack --user ${approver} "approve ${t}"
+  kubectl --kubeconfig ${kubeconfigPath} get trafficsplits -n ${ns} -w
+  curl -s ${stack.url}/rollouts
 Ctrl-C stops everything.`);
 
 /** The functions' log level (`AVIARY_LOG_LEVEL`); warnings and errors by default, so the demo stays readable. */

@@ -1,4 +1,5 @@
 import type { Counts } from './counts.js';
+import { PRIOR_REQUESTS, primaryRateEstimate } from './primary-rate.js';
 import { bernoulliLogLikelihoodRatio } from './sprt.js';
 
 /** The largest regression (in margins) a step must rule out before traffic goes up. */
@@ -19,61 +20,58 @@ export function exclusionScale(weights: readonly number[], stepIndex: number): n
   return Math.min(MAX_EXCLUSION_SCALE, Math.max(1, (2 * last) / next));
 }
 
-export interface Acceptance {
-  /** ln likelihood ratio of "canary error rate = p1" against "= p0" over the whole rollout. */
-  logLikelihoodRatio: number;
-  p0: number;
-  p1: number;
+/**
+ * Regression sizes (in margins) whose two-sample evidence is kept over the whole rollout, for advancing and
+ * promoting: each step rules out the largest of them at or below its exclusion scale (ruling out a smaller regression
+ * takes more evidence, so a step never asks for less than the schedule says).
+ */
+export const ACCEPTANCE_SCALES = [1, 2, 3, 4, 6, 8, 12, 16] as const;
+
+/** Index in ACCEPTANCE_SCALES of the largest size at or below `scale`. */
+export function acceptanceIndex(scale: number): number {
+  let index = 0;
+  ACCEPTANCE_SCALES.forEach((c, i) => {
+    if (c <= scale) index = i;
+  });
+  return index;
+}
+
+export interface WindowAcceptanceInput {
+  canary: Counts;
+  /** This window's primary; null when it had no data. */
+  primary: Counts | null;
+  /** The primary's counts over the earlier windows. */
+  primaryHistory: Counts;
+  /** Error rate the guard-rail allows (1 − minSuccessRate), for the prior of the primary's rate. */
+  budget: number;
+  margin: number;
+  scales: readonly number[];
+  /** Upper estimate of the failures' mean burst size (failure-dispersion.ts); 1 for independent failures. */
+  burstMean: number;
 }
 
 /**
- * Evidence that the canary is not worse than the primary by `scale` × `margin`, over the whole rollout: Wald's
- * SPRT of the canary's failures against `primaryRate`, the primary's rate estimated from all its requests so far
- * (primary-rate.ts). Successes count here, which is what lets a quiet canary be promoted.
- */
-export function acceptanceEvidence(
-  canary: Counts,
-  primaryRate: number,
-  margin: number,
-  scale: number,
-): Acceptance {
-  const p0 = primaryRate;
-  const p1 = Math.min(p0 + scale * margin, 0.999);
-  return {
-    logLikelihoodRatio: bernoulliLogLikelihoodRatio(
-      canary.failures,
-      canary.requests - canary.failures,
-      p0,
-      p1,
-    ),
-    p0,
-    p1,
-  };
-}
-
-export interface Lean extends Acceptance {
-  /** The margin-sized SPRT's log-likelihood ratio is above 0: the data favour the regression. */
-  leans: boolean;
-}
-
-/**
- * Whether the canary's whole-rollout failures favour a margin-sized regression over "as good as the primary":
- * the promotion test's statistic (the same SPRT with scale 1) is above 0, i.e. its likelihood ratio is above 1.
+ * One window's evidence that the canary is not worse than the primary by c × margin, for each c: Wald's Bernoulli
+ * log-likelihood ratio of the canary's counts, with the primary's rate taken from the same window — its own
+ * requests, steadied by the earlier windows' rate as PRIOR_REQUESTS pseudo-requests. Two-sample: a shared error
+ * rate that drifts moves both sides' reference together, as in the rollback test, so the drift is not mistaken
+ * for the canary's doing. Successes count, which is what lets a quiet canary be promoted.
  *
- * Such a canary is not given more traffic, even once its step's (larger) regression is ruled out. The reason is
- * statistical, not only harm: the rollback test is paired (error-evidence.ts), and what one canary request tells
- * it shrinks as the canary's weight grows, because the window's primary — the only reference a shared, moving
- * error rate allows — serves a smaller share of the traffic. Per canary request, the conditional test's
- * information is F·KL(π₁‖π₀), with F the failures per canary request on both sides, π₀ = w the canary's share
- * of failures under the null and π₁ its share under the alternative: for 0.1% against 1% that is 87% of what a
- * test knowing the primary’s rate gets at 5% weight, 77% at 10%, 61% at 20% and 23% at 60%. A suspected
- * regression is therefore settled fastest, in canary requests and in failed requests, where it already is.
- *
- * This only decides whether to advance. Rollback is unchanged: a hold never adds to the rollback evidence, and
- * the exact paired test stays a nonnegative martingale under a canary as good as the primary whatever weights the
- * judge chose from earlier windows, so the false-rollback bound of Ville's inequality is untouched.
+ * With bursts the canary's failures carry less information (a window's count has (2m − 1) times the variance), so
+ * the ratio is divided by 2m − 1, the quasi-likelihood's dispersion.
  */
-export function leansTowardRegression(canary: Counts, primaryRate: number, margin: number): Lean {
-  const evidence = acceptanceEvidence(canary, primaryRate, margin, 1);
-  return { ...evidence, leans: evidence.logLikelihoodRatio > 0 };
+export function windowAcceptanceLogLikelihoodRatios(input: WindowAcceptanceInput): number[] {
+  const { canary, primary, primaryHistory, budget, margin, scales, burstMean } = input;
+  const history = primaryRateEstimate(primaryHistory, budget);
+  const p0 =
+    primary && primary.requests > 0
+      ? (primary.failures + PRIOR_REQUESTS * history) / (primary.requests + PRIOR_REQUESTS)
+      : history;
+  const dispersion = 2 * Math.max(1, burstMean) - 1;
+  const failures = Math.round(canary.failures);
+  const successes = Math.max(0, Math.round(canary.requests) - failures);
+  return scales.map(
+    (c) =>
+      bernoulliLogLikelihoodRatio(failures, successes, p0, Math.min(p0 + c * margin, 0.999)) / dispersion,
+  );
 }

@@ -10,10 +10,7 @@ export type ArgoJudgeConfig = z.infer<typeof ArgoJudgeSchema>;
 const ArgoStateSchema = z.object({
   judge: z.literal('argo'),
   failed: z.number().int().min(0),
-  inconclusive: z.number().int().min(0),
   consecutiveErrors: z.number().int().min(0),
-  /** The analysis ended Inconclusive: the rollout stays paused until an operator acts. */
-  paused: z.boolean(),
 });
 type ArgoState = z.infer<typeof ArgoStateSchema>;
 
@@ -21,8 +18,9 @@ type ArgoState = z.infer<typeof ArgoStateSchema>;
  * Argo Rollouts' AnalysisRun, one measurement per window, counted over the run:
  * - Error: the query returned nothing (no canary requests or no p99). More than `consecutiveErrorLimit`
  *   consecutive errors fail the analysis: rollback. Otherwise hold.
- * - Inconclusive: fewer than `checks.minRequests` canary requests (neither condition can be trusted). More than
- *   `inconclusiveLimit` make the analysis Inconclusive: the rollout pauses (holds) for good.
+ * - No minimum-request rule: Argo evaluates its successCondition on whatever the query returned (a success rate
+ *   over six requests is a success rate). With the success and failure conditions each other's negation, a
+ *   measurement is never Inconclusive, so `inconclusiveLimit` never comes into play.
  * - Failed: success rate below `minSuccessRate` or p99 above `maxP99LatencyMs`. More than `failureLimit`
  *   fail the analysis: rollback. Otherwise a failed check that holds.
  * - Successful: advance.
@@ -32,7 +30,7 @@ export function createArgoJudge(config: ArgoJudgeConfig): Judge {
     const parsed = ArgoStateSchema.safeParse(raw);
     const state: ArgoState = parsed.success
       ? { ...parsed.data }
-      : { judge: 'argo', failed: 0, inconclusive: 0, consecutiveErrors: 0, paused: false };
+      : { judge: 'argo', failed: 0, consecutiveErrors: 0 };
     const n = requestsOf(window.canary);
     const explain = (rule: string, summary: string): Explanation => ({
       judge: 'argo',
@@ -44,7 +42,6 @@ export function createArgoJudge(config: ArgoJudgeConfig): Judge {
         canaryP99Ms: window.canary?.p99Ms ?? null,
         weight,
         failed: state.failed,
-        inconclusive: state.inconclusive,
         consecutiveErrors: state.consecutiveErrors,
       },
     });
@@ -59,14 +56,6 @@ export function createArgoJudge(config: ArgoJudgeConfig): Judge {
       explanation: explain(rule, summary),
       state,
     });
-    if (state.paused) {
-      return result(
-        'inconclusive',
-        false,
-        'argo.paused',
-        'the analysis ended Inconclusive; the rollout stays paused until an operator acts',
-      );
-    }
     const check = checkThresholds(window.canary, policy.checks);
     if (check.outcome === 'no_data') {
       state.consecutiveErrors += 1;
@@ -86,24 +75,6 @@ export function createArgoJudge(config: ArgoJudgeConfig): Judge {
       );
     }
     state.consecutiveErrors = 0;
-    if (n < policy.checks.minRequests) {
-      state.inconclusive += 1;
-      if (state.inconclusive > config.inconclusiveLimit) {
-        state.paused = true;
-        return result(
-          'inconclusive',
-          false,
-          'argo.inconclusive_limit',
-          `inconclusive measurement (${Math.round(n)} < ${policy.checks.minRequests} requests), ${state.inconclusive} > inconclusiveLimit ${config.inconclusiveLimit}; rollout paused`,
-        );
-      }
-      return result(
-        'inconclusive',
-        false,
-        'argo.inconclusive',
-        `inconclusive measurement (${Math.round(n)} < ${policy.checks.minRequests} requests); holding`,
-      );
-    }
     if (check.outcome === 'failed') {
       state.failed += 1;
       const rollback = state.failed > config.failureLimit;

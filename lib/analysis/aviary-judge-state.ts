@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { JudgeState } from '../model/judge.js';
+import { LatencyHistogramSchema } from '../model/observation.js';
+import { DispersionStateSchema, emptyDispersion } from './failure-dispersion.js';
 
 const CountsSchema = z.object({ requests: z.number().min(0), failures: z.number().min(0) });
 
@@ -30,6 +32,16 @@ export const AviaryJudgeStateSchema = z.object({
   latencyShape: z.object({ requests: z.number().min(0), weightedSigma: z.number().min(0) }),
   /** Windows since the current step began. */
   stepWindows: z.number().int().min(0),
+  /**
+   * Whole-rollout ln likelihood ratios of each ACCEPTANCE_SCALES regression against "as good as the primary", from
+   * the same per-window comparison with the primary as the rollback test: what advancing and promoting rest on.
+   */
+  acceptance: z.array(z.number()),
+  /** Each side's failure counts in blocks, for the failures' burst size (failure-dispersion.ts). */
+  dispersion: DispersionStateSchema,
+  canaryDispersion: DispersionStateSchema,
+  /** The primary's latency buckets over the earlier windows, when the source gives buckets. */
+  primaryHistogram: LatencyHistogramSchema.optional(),
 });
 export type AviaryJudgeState = z.infer<typeof AviaryJudgeStateSchema>;
 
@@ -54,10 +66,12 @@ export function readAviaryState(
   stepIndex: number,
   errorAlternatives: number,
   latencyAlternatives: number,
+  acceptanceScales: number,
 ): { state: AviaryJudgeState; reset: boolean } {
   const parsed = raw === undefined ? null : AviaryJudgeStateSchema.safeParse(raw);
   const fits =
     parsed?.success &&
+    parsed.data.acceptance.length === acceptanceScales &&
     parsed.data.tests.every(
       (t) => t.errors.length === errorAlternatives && t.latency.length === latencyAlternatives,
     );
@@ -75,6 +89,9 @@ export function readAviaryState(
       latencyWindows: 0,
       latencyShape: { requests: 0, weightedSigma: 0 },
       stepWindows: 0,
+      acceptance: new Array<number>(acceptanceScales).fill(0),
+      dispersion: emptyDispersion(),
+      canaryDispersion: emptyDispersion(),
     },
     reset: raw !== undefined,
   };

@@ -1,11 +1,19 @@
 import type { z } from 'zod';
 import type { Explanation } from '../model/explanation.js';
 import type { Judge, JudgeInput, JudgeResult } from '../model/judge.js';
+import type { WorkloadWindow } from '../model/observation.js';
 import { type AviaryJudgeSchema, stepWeightsOf } from '../model/policy.js';
-import { acceptanceEvidence, exclusionScale, leansTowardRegression } from './acceptance-evidence.js';
+import {
+  ACCEPTANCE_SCALES,
+  acceptanceIndex,
+  exclusionScale,
+  windowAcceptanceLogLikelihoodRatios,
+} from './acceptance-evidence.js';
 import { type AviaryJudgeState, clampLog, newTest, readAviaryState } from './aviary-judge-state.js';
 import { type ErrorEvidence, errorEvidence } from './error-evidence.js';
-import { checkGuardRails } from './guard-rails.js';
+import { addWindow, burstMeanBound } from './failure-dispersion.js';
+import { checkGuardRails, type GuardRailBreach } from './guard-rails.js';
+import { addToReference, histogramLatencyEvidence } from './histogram-latency-evidence.js';
 import { LATENCY_MIN_REQUESTS, latencyEvidence, primaryLogSigma } from './latency-evidence.js';
 import { primaryRateEstimate } from './primary-rate.js';
 import { ERROR_ALTERNATIVES, LATENCY_ALTERNATIVES, rollbackEvidence } from './rollback-evidence.js';
@@ -18,6 +26,8 @@ type Verdict = Pick<JudgeResult, 'verdict' | 'rollback'>;
 const PASS: Verdict = { verdict: 'pass', rollback: false };
 const HOLD: Verdict = { verdict: 'inconclusive', rollback: false };
 const ROLLBACK: Verdict = { verdict: 'fail', rollback: true };
+/** Failures seen on both sides before which one window's evidence is capped lower: too few to show any bursts. */
+const EARLY_FAILURES = 8;
 
 /**
  * Aviary's judge: sequential tests over the whole rollout, canary against primary (docs/analysis.md).
@@ -57,6 +67,7 @@ function judgeWindow(config: AviaryJudgeConfig, input: JudgeInput): JudgeResult 
     stepIndex,
     ERROR_ALTERNATIVES.length,
     LATENCY_ALTERNATIVES.length,
+    ACCEPTANCE_SCALES.length,
   );
   enterStep(state, stepIndex, stepCount);
   state.windows += 1;
@@ -82,18 +93,30 @@ function judgeWindow(config: AviaryJudgeConfig, input: JudgeInput): JudgeResult 
     ctx.notes += `; the primary had no data, so the canary was compared with a primary at the guard-rail's ${pct(errors.reference)} error rate`;
   }
 
+  const evidence = rollbackEvidence(state.tests, stepCount);
+  const rejectAt = 1 / config.falseRollbackRate;
+  const ratio = { name: 'evidence ratio (mixture likelihood ratio)', value: evidence.total };
   const breach = checkGuardRails(window.canary, policy.checks, config.falseRollbackRate);
-  if (breach) {
+  const shared = breach ? sharedBreach(breach, window.primary, policy.checks) : null;
+  if (breach && !shared) {
     const rate = breach.rule === 'guardrail.success_rate';
     return result(ctx, ROLLBACK, breach.rule, `${breach.summary}; rolling back`, {
       statistic: { name: rate ? 'success rate %' : 'p99 ms', value: breach.observed },
       bound: { name: rate ? 'minSuccessRate %' : 'maxP99LatencyMs', value: breach.limit },
     });
   }
-
-  const evidence = rollbackEvidence(state.tests, stepCount);
-  const rejectAt = 1 / config.falseRollbackRate;
-  const ratio = { name: 'evidence ratio (mixture likelihood ratio)', value: evidence.total };
+  if (breach && shared && evidence.total < rejectAt) {
+    // Both sides breach the guard-rail alike: a shared dependency, not the canary. Only the comparison with the
+    // primary (below) may roll back now, when the canary is significantly worse than the primary.
+    return result(
+      ctx,
+      HOLD,
+      'shared_incident',
+      `${breach.summary}, but the primary breaches it too (${shared}): a shared incident, not the canary; ` +
+        `the canary is not significantly worse than the primary (evidence ratio ${fmt(evidence.total)} < ${fmt(rejectAt)}); holding at ${weight}%`,
+      { statistic: ratio, bound: { name: '1/falseRollbackRate', value: rejectAt } },
+    );
+  }
   if (evidence.total >= rejectAt) {
     const kind = evidence.errors >= evidence.latency ? 'errors' : 'latency';
     const what =
@@ -140,37 +163,71 @@ function accumulate(ctx: Context): ErrorEvidence {
   const { window, policy } = input;
   const canaryRequests = requestsOf(window.canary);
   const primaryRequests = requestsOf(window.primary);
+  const budget = 1 - policy.checks.minSuccessRate / 100;
+  // The burst size comes from earlier windows only: the window's own ratio must not choose its own tempering.
+  const burstMean = burstMeanBound(state.dispersion, state.canaryDispersion);
+  const canary = { requests: canaryRequests, failures: failuresOf(window.canary) };
+  const primary =
+    primaryRequests > 0 ? { requests: primaryRequests, failures: failuresOf(window.primary) } : null;
   const errors = errorEvidence({
-    canary: { requests: canaryRequests, failures: failuresOf(window.canary) },
-    primary: primaryRequests > 0 ? { requests: primaryRequests, failures: failuresOf(window.primary) } : null,
+    canary,
+    primary,
     primaryHistory: state.primary,
     margin: config.errorRateMargin,
-    budget: 1 - policy.checks.minSuccessRate / 100,
+    budget,
     scales: ERROR_ALTERNATIVES.map((a) => a.scale),
+    burstMean,
   });
-  const sigma = primaryLogSigma(window.primary);
-  if (sigma !== null) {
-    state.latencyShape.requests += primaryRequests;
-    state.latencyShape.weightedSigma += primaryRequests * sigma;
+  const accept = windowAcceptanceLogLikelihoodRatios({
+    canary,
+    primary,
+    primaryHistory: state.primary,
+    budget,
+    margin: config.errorRateMargin,
+    scales: ACCEPTANCE_SCALES,
+    burstMean,
+  });
+  if (burstMean > 1) {
+    ctx.notes += `; failures come in bursts (mean size up to ${burstMean.toFixed(1)}), so each failure weighs less`;
   }
-  const pooledSigma =
-    state.latencyShape.requests > 0 ? state.latencyShape.weightedSigma / state.latencyShape.requests : 0;
-  const shifts = LATENCY_ALTERNATIVES.map((a) => a.scale * Math.log1p(config.latencyMargin));
-  const latency = latencyEvidence(window.canary, window.primary, shifts, pooledSigma);
+  const latency = windowLatencyEvidence(ctx);
+  // No window alone may roll back: its likelihood ratio is capped (E[min(L, c)] ≤ E[L] ≤ 1, so the bound holds),
+  // at 1/α, and at √(1/α) while too few failures have been seen to show whether they come in bursts (fewer than
+  // EARLY_FAILURES): a burst or two nobody could see coming do not decide, while a real regression keeps adding
+  // evidence window after window.
+  const seen = state.primary.failures + state.canary.failures;
+  const cap = Math.log(1 / config.falseRollbackRate) / (seen < EARLY_FAILURES ? 2 : 1);
+  const rollbackErrors = errors.logLikelihoodRatios.map((llr) => Math.min(cap, llr));
   for (const test of state.tests) {
-    errors.logLikelihoodRatios.forEach((llr, k) => {
+    rollbackErrors.forEach((llr, k) => {
       test.errors[k] = clampLog((test.errors[k] ?? 0) + llr);
     });
-    latency?.logLikelihoodRatios.forEach((llr, k) => {
+    latency?.forEach((llr, k) => {
       test.latency[k] = clampLog((test.latency[k] ?? 0) + llr);
     });
   }
+  accept.forEach((llr, k) => {
+    state.acceptance[k] = clampLog((state.acceptance[k] ?? 0) + llr);
+  });
   if (latency) {
-    state.latencyLogLikelihoodRatio = clampLog(
-      state.latencyLogLikelihoodRatio + (latency.logLikelihoodRatios[0] ?? 0),
-    );
+    state.latencyLogLikelihoodRatio = clampLog(state.latencyLogLikelihoodRatio + (latency[0] ?? 0));
     state.latencyWindows += 1;
   }
+  if (primaryRequests > 0) {
+    state.dispersion = addWindow(
+      state.dispersion,
+      Math.round(primaryRequests),
+      Math.round(failuresOf(window.primary)),
+      primaryRateEstimate(state.primary, budget),
+    );
+  }
+  state.canaryDispersion = addWindow(
+    state.canaryDispersion,
+    Math.round(canaryRequests),
+    Math.round(failuresOf(window.canary)),
+    primaryRateEstimate(state.canary, budget),
+  );
+  state.primaryHistogram = addToReference(state.primaryHistogram, window.primary);
   state.canary.requests += canaryRequests;
   state.canary.failures += failuresOf(window.canary);
   state.primary.requests += primaryRequests;
@@ -179,69 +236,109 @@ function accumulate(ctx: Context): ErrorEvidence {
   return errors;
 }
 
+/**
+ * The window's latency log-likelihood ratios: from bucket counts when both sides have them (exact null,
+ * histogram-latency-evidence.ts), from the log-normal model of p50/p99 only for sources that give quantiles alone.
+ */
+function windowLatencyEvidence(ctx: Context): number[] | null {
+  const { config, input, state } = ctx;
+  const { window } = input;
+  const shifts = LATENCY_ALTERNATIVES.map((a) => a.scale * Math.log1p(config.latencyMargin));
+  if (window.canary?.latencyHistogram && window.primary?.latencyHistogram) {
+    return (
+      histogramLatencyEvidence(window.canary, window.primary, state.primaryHistogram, shifts)
+        ?.logLikelihoodRatios ?? null
+    );
+  }
+  const primaryRequests = requestsOf(window.primary);
+  const sigma = primaryLogSigma(window.primary);
+  if (sigma !== null) {
+    state.latencyShape.requests += primaryRequests;
+    state.latencyShape.weightedSigma += primaryRequests * sigma;
+  }
+  const pooledSigma =
+    state.latencyShape.requests > 0 ? state.latencyShape.weightedSigma / state.latencyShape.requests : 0;
+  return latencyEvidence(window.canary, window.primary, shifts, pooledSigma)?.logLikelihoodRatios ?? null;
+}
+
+/** How the primary breaches the same guard-rail in the same window, in words; null when it does not. */
+function sharedBreach(
+  breach: GuardRailBreach,
+  primary: WorkloadWindow | null,
+  checks: JudgeInput['policy']['checks'],
+): string | null {
+  const n = requestsOf(primary);
+  if (!primary || n === 0) return null;
+  if (breach.rule === 'guardrail.success_rate') {
+    const rate = (primary.successCount / n) * 100;
+    return rate < checks.minSuccessRate ? `primary success rate ${rate.toFixed(2)}%` : null;
+  }
+  const p99 = primary.p99Ms;
+  return p99 !== null && p99 > checks.maxP99LatencyMs ? `primary p99 ${p99.toFixed(0)}ms` : null;
+}
+
 /** Pass the step when its acceptance test is met; at the last step that means promotion. */
 function acceptance(ctx: Context): JudgeResult {
   const { config, input, state, stepCount } = ctx;
   const { policy, stepIndex, weight } = input;
   const { lower } = waldBounds(config.falseRollbackRate, config.missRate);
-  const scale = exclusionScale(stepWeightsOf(policy), stepIndex);
-  const primaryRate = primaryRateEstimate(state.primary, 1 - policy.checks.minSuccessRate / 100);
-  const accept = acceptanceEvidence(state.canary, primaryRate, config.errorRateMargin, scale);
+  const asked = exclusionScale(stepWeightsOf(policy), stepIndex);
+  const index = acceptanceIndex(asked);
+  const scale = ACCEPTANCE_SCALES[index] ?? 1;
+  const llr = state.acceptance[index] ?? 0;
   const regression = `+${pp(scale * config.errorRateMargin)}`;
   const bound = { name: 'ln(missRate / (1 − falseRollbackRate))', value: lower };
   const statistic = {
-    name: `ln likelihood ratio, errors ${regression} vs as good as primary`,
-    value: accept.logLikelihoodRatio,
+    name: `ln likelihood ratio, errors ${regression} vs as good as primary (paired with the primary's windows)`,
+    value: llr,
   };
   const inputs = {
-    primaryErrorRate: accept.p0,
-    errorsLogLikelihoodRatio: accept.logLikelihoodRatio,
+    primaryErrorRate: primaryRateEstimate(state.primary, 1 - policy.checks.minSuccessRate / 100),
+    errorsLogLikelihoodRatio: llr,
     exclusionScale: scale,
   };
   const last = stepIndex >= stepCount - 1;
-  if (accept.logLikelihoodRatio > lower) {
+  if (llr > lower) {
     return result(
       ctx,
       HOLD,
       'sprt.continue',
-      `${Math.round(state.canary.requests)} canary requests do not yet rule out a ${regression} error regression ` +
-        `(ln LR ${fmt(accept.logLikelihoodRatio)}, ${last ? 'promote' : 'advance'} at ≤ ${fmt(lower)}); holding at ${weight}%`,
+      `${Math.round(state.canary.requests)} canary requests, compared window by window with the primary's, do not yet rule out a ${regression} error regression ` +
+        `(ln LR ${fmt(llr)}, ${last ? 'promote' : 'advance'} at ≤ ${fmt(lower)}); holding at ${weight}%`,
       { statistic, bound },
       inputs,
     );
   }
   if (!last) {
     // Don't add traffic to a canary whose failures favour a margin-sized regression over none: the paired
-    // rollback test settles it in fewer canary requests at this weight than at the next (leansTowardRegression).
-    // Truncated after half the progress deadline at this step, so this hold alone never runs a healthy canary
-    // that was unlucky early into the core's deadline. At the last step the acceptance test above is this same
-    // test with a negative boundary, so there is nothing to add.
-    const lean = leansTowardRegression(state.canary, primaryRate, config.errorRateMargin);
-    const leanInputs = { ...inputs, marginLogLikelihoodRatio: lean.logLikelihoodRatio };
+    // rollback test settles it in fewer canary requests at this weight than at the next. Truncated after half
+    // the progress deadline at this step, so this hold alone never runs a healthy canary that was unlucky early
+    // into the core's deadline. At the last step the acceptance test above is this same test with a negative
+    // boundary, so there is nothing to add.
+    const lean = state.acceptance[acceptanceIndex(1)] ?? 0;
+    const leanInputs = { ...inputs, marginLogLikelihoodRatio: lean };
     const margin = `+${pp(config.errorRateMargin)}`;
     const ruledOut =
-      `${Math.round(state.canary.requests)} canary requests rule out a ${regression} error regression ` +
-      `(ln LR ${fmt(accept.logLikelihoodRatio)} ≤ ${fmt(lower)})`;
-    if (lean.leans && !halfDeadlineSpent(ctx)) {
+      `${Math.round(state.canary.requests)} canary requests rule out a ${regression} error regression against the primary ` +
+      `(ln LR ${fmt(llr)} ≤ ${fmt(lower)})`;
+    if (lean > 0 && !halfDeadlineSpent(ctx)) {
       return result(
         ctx,
         HOLD,
         'sprt.hold.exposure',
-        `${ruledOut}, but their failures favour a ${margin} regression over none (ln LR ${fmt(lean.logLikelihoodRatio)} > 0); ` +
+        `${ruledOut}, but their failures favour a ${margin} regression over none (ln LR ${fmt(lean)} > 0); ` +
           `holding at ${weight}%, where the paired test needs fewer canary requests to settle it, for at most half the progress deadline`,
         {
-          statistic: {
-            name: `ln likelihood ratio, errors ${margin} vs as good as primary`,
-            value: lean.logLikelihoodRatio,
-          },
+          statistic: { name: `ln likelihood ratio, errors ${margin} vs as good as primary`, value: lean },
           bound: { name: 'advance at ≤ 0', value: 0 },
         },
         leanInputs,
       );
     }
-    const truncated = lean.leans
-      ? `; their failures still favour a ${margin} regression (ln LR ${fmt(lean.logLikelihoodRatio)}), but that hold is truncated after half the progress deadline`
-      : '';
+    const truncated =
+      lean > 0
+        ? `; their failures still favour a ${margin} regression (ln LR ${fmt(lean)}), but that hold is truncated after half the progress deadline`
+        : '';
     return result(
       ctx,
       PASS,
@@ -251,7 +348,7 @@ function acceptance(ctx: Context): JudgeResult {
       leanInputs,
     );
   }
-  return promotion(ctx, accept.logLikelihoodRatio, { statistic, bound }, inputs);
+  return promotion(ctx, llr, { statistic, bound }, inputs);
 }
 
 /** The last step: errors ruled out; promotion also needs the p99 test where p99 could be measured. */

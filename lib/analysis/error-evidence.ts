@@ -1,3 +1,4 @@
+import { burstTemperingFactor, temperedSplitLogLikelihoodRatio } from './burst-tempering.js';
 import type { Counts } from './counts.js';
 import { oddsRatioLogLikelihoodRatios } from './hypergeometric.js';
 import { primaryRateEstimate } from './primary-rate.js';
@@ -15,6 +16,11 @@ export interface ErrorEvidenceInput {
   budget: number;
   /** Alternatives, as multiples of the margin. */
   scales: readonly number[];
+  /**
+   * Upper estimate of the mean burst size of failures (failure-dispersion.ts), from earlier windows only. 1: failures
+   * are independent and the exact hypergeometric test applies; above 1: the burst-tempered test.
+   */
+  burstMean?: number;
 }
 
 export interface ErrorEvidence {
@@ -24,6 +30,8 @@ export interface ErrorEvidence {
   reference: number;
   /** `paired`: exact conditional test against this window's primary; `prior`: the primary had no data. */
   basis: 'paired' | 'prior';
+  /** The power 1/φ the window's ratios were raised to for bursts, per alternative (1: none). */
+  temperingFactors: number[];
 }
 
 const MAX_RATE = 0.999;
@@ -55,6 +63,23 @@ export function errorEvidence(input: ErrorEvidenceInput): ErrorEvidence {
       }),
     );
     const reference = references[0] ?? primaryRateEstimate(history, budget);
+    const burstMean = input.burstMean ?? 1;
+    if (burstMean > 1) {
+      // Bursts: the canary's share of the window's failures, each burst landing on one side as a whole. Given
+      // the window's total, a Poisson count splits binomially with the canary's share of requests π₀ under the
+      // null (a fixed-count, hypergeometric split is less spread, so the bound only gets safer: Hoeffding 1963).
+      const share = canary.requests / requests;
+      const factors: number[] = [];
+      const logLikelihoodRatios = scales.map((c, k) => {
+        const base = references[k] ?? reference;
+        const p1 = Math.min(base + c * margin, MAX_RATE);
+        const pi1 = (canary.requests * p1) / (canary.requests * p1 + primary.requests * base);
+        const factor = burstTemperingFactor(share, pi1, burstMean);
+        factors.push(factor);
+        return temperedSplitLogLikelihoodRatio(Math.round(canary.failures), failures, share, pi1, factor);
+      });
+      return { logLikelihoodRatios, reference, basis: 'paired', temperingFactors: factors };
+    }
     const oddsRatios = scales.map((c, k) => {
       const base = references[k] ?? reference;
       return oddsOf(Math.min(base + c * margin, MAX_RATE)) / oddsOf(base);
@@ -68,7 +93,7 @@ export function errorEvidence(input: ErrorEvidenceInput): ErrorEvidence {
       },
       oddsRatios,
     );
-    return { logLikelihoodRatios, reference, basis: 'paired' };
+    return { logLikelihoodRatios, reference, basis: 'paired', temperingFactors: scales.map(() => 1) };
   }
   const reference = Math.max(budget, 1e-6);
   const successes = canary.requests - canary.failures;
@@ -80,5 +105,5 @@ export function errorEvidence(input: ErrorEvidenceInput): ErrorEvidence {
       Math.min(reference + c * margin, MAX_RATE),
     ),
   );
-  return { logLikelihoodRatios, reference, basis: 'prior' };
+  return { logLikelihoodRatios, reference, basis: 'prior', temperingFactors: scales.map(() => 1) };
 }

@@ -1,7 +1,6 @@
 import type { WorkloadWindow } from '../model/observation.js';
 import type { Policy } from '../model/policy.js';
 import { regularizedBeta } from './beta.js';
-import { binomialUpperTail } from './binomial.js';
 import { normalCdf, normalQuantile } from './normal.js';
 import { expectedNormalOrderStatistic, nearestRank } from './sample-quantile.js';
 import { requestsOf } from './workload-counts.js';
@@ -16,6 +15,45 @@ export interface GuardRailBreach {
 }
 
 const Z99 = normalQuantile(0.99);
+
+/**
+ * Guard-rails judge one window alone, before any history could show whether failures come in bursts, so their
+ * error p-value allows bursts: failures arrive in bursts of geometric size with mean GUARD_RAIL_BURST_MEAN, at the
+ * limit's long-run rate (a compound Poisson count), and the p-value is the Chernoff bound on its upper tail, which
+ * is never below the exact tail. A window breaches only at p ≤ α / GUARD_RAIL_WINDOWS: a rollout runs up to about a
+ * hundred windows, so over a whole rollout the guard-rail's false breaches stay near α (a union bound). A broken
+ * canary (20% errors over a few dozen requests and up) still fails at once; smaller regressions are the comparative
+ * test's job.
+ */
+export const GUARD_RAIL_BURST_MEAN = 5;
+export const GUARD_RAIL_WINDOWS = 100;
+
+/** Chernoff bound on P(F ≥ f) for F compound Poisson: Poisson(λ) bursts, geometric sizes of mean m. */
+export function burstyUpperTail(failures: number, expectedFailures: number, meanSize: number): number {
+  if (failures <= expectedFailures) return 1;
+  const lambda = expectedFailures / meanSize;
+  const q = 1 - 1 / meanSize;
+  // ln E[e^{tF}] = λ(G(e^t) − 1) with G(z) = z / (m − (m − 1) z), finite for e^t < 1/q.
+  const cgf = (t: number): number => {
+    const z = Math.exp(t);
+    return lambda * (z / (meanSize - (meanSize - 1) * z) - 1);
+  };
+  const limit = q > 0 ? -Math.log(q) : 50;
+  let best = 0;
+  let lo = 0;
+  let hi = limit * (1 - 1e-9);
+  // t·f − cgf(t) is concave in t: golden-section search for its maximum.
+  for (let i = 0; i < 80; i++) {
+    const a = lo + (hi - lo) * 0.382;
+    const b = lo + (hi - lo) * 0.618;
+    const fa = a * failures - cgf(a);
+    const fb = b * failures - cgf(b);
+    best = Math.max(best, fa, fb);
+    if (fa < fb) lo = a;
+    else hi = b;
+  }
+  return Math.min(1, Math.exp(-best));
+}
 
 /**
  * The absolute limits of `policy.checks`, judged on one window. A breach counts only with at least `minRequests`
@@ -41,14 +79,13 @@ function successRateBreach(
   const observed = (canary.successCount / n) * 100;
   if (observed >= checks.minSuccessRate) return null;
   const budget = 1 - checks.minSuccessRate / 100;
-  const failures = Math.round(canary.failureCount);
-  const pValue = budget <= 0 ? 0 : binomialUpperTail(failures, Math.round(n), budget);
-  if (pValue > alpha) return null;
+  const pValue = budget <= 0 ? 0 : burstyUpperTail(canary.failureCount, n * budget, GUARD_RAIL_BURST_MEAN);
+  if (pValue > alpha / GUARD_RAIL_WINDOWS) return null;
   return {
     rule: 'guardrail.success_rate',
     summary:
       `canary success rate ${observed.toFixed(2)}% over ${Math.round(n)} requests is below the ${checks.minSuccessRate}% guard-rail ` +
-      `(p = ${pValue.toPrecision(2)} for a canary on the limit)`,
+      `(p ≤ ${pValue.toPrecision(2)} for a canary on the limit, even with failures in bursts)`,
     pValue,
     observed,
     limit: checks.minSuccessRate,

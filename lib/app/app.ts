@@ -1,6 +1,7 @@
 import type { Engine, Fleet } from '../engine/engine.js';
 import type { GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig } from '../model/config.js';
+import type { FollowUps } from '../notify/follow-up.js';
 import type { SlackResponder } from '../notify/slack-responder.js';
 import type { RequestLedger } from '../store/request-ledger.js';
 
@@ -12,6 +13,8 @@ export interface Secrets {
   githubWebhookSecret: string;
   /** Posts deployment statuses back to GitHub; without it GitHub hears nothing. */
   githubToken?: string | null;
+  /** Or a GitHub App's private key (with GITHUB_APP_ID and GITHUB_APP_INSTALLATION_ID): installation tokens. */
+  githubAppPrivateKey?: string | null;
   /** Signs the links that open the /ui pages without AWS credentials; without it those pages refuse (401). */
   viewSecret: string | null;
 }
@@ -33,6 +36,11 @@ export interface App {
   requests: RequestLedger;
   /** Private answers to Slack interactions Aviary refuses; absent where there is no Slack. */
   respond?: SlackResponder;
+  /**
+   * Where the Slack webhook hands the Slack work it must not wait for (message updates, private answers):
+   * in-process locally, an asynchronous self-invocation on Lambda. Without it that work is done inline.
+   */
+  followUps?: FollowUps;
   /**
    * Local stack only (loopback): the commands API accepts callers without an IAM principal. Never set on AWS,
    * where the route's IAM authorizer names the caller.

@@ -2,6 +2,7 @@ import type { EngineLog } from '../engine/engine-deps.js';
 import { createEngine } from '../engine/rollout-engine.js';
 import type { GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig } from '../model/config.js';
+import type { FollowUps } from '../notify/follow-up.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { SlackResponder } from '../notify/slack-responder.js';
 import type { RequestLedger } from '../store/request-ledger.js';
@@ -17,6 +18,8 @@ export interface AppParts {
   clock?: () => number;
   log?: EngineLog;
   respond?: SlackResponder;
+  /** Where the Slack webhook hands the Slack work that follows its answer. */
+  followUps?: FollowUps;
   openCommands?: boolean;
   github?: GithubStatuses;
 }
@@ -41,6 +44,7 @@ export function createApp(parts: AppParts): App {
     requests: parts.requests,
     clock,
     ...(parts.respond ? { respond: parts.respond } : {}),
+    ...(parts.followUps ? { followUps: parts.followUps } : {}),
     ...(parts.openCommands ? { openCommands: true } : {}),
     ...(parts.github ? { github: parts.github } : {}),
   };

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import type { FollowUps } from '../notify/follow-up.js';
 import { createSlackResponder } from '../notify/slack-responder.js';
 import type { App, Secrets } from './app.js';
 import { composeOnSecretChange } from './compose-on-secret-change.js';
@@ -16,6 +17,11 @@ export interface LambdaAppOptions<K extends keyof Secrets> {
   tracer?: Tracer;
   /** The secrets this function uses (the notifier's included: `NOTIFIER_SECRETS`); no other is fetched. */
   secrets: readonly K[];
+  /**
+   * Where the Slack work that follows an answer goes (the Slack webhook's self-invocation); built by the
+   * function that needs it, so no other bundle carries the Lambda client.
+   */
+  followUps?: (tracer?: Tracer) => FollowUps | undefined;
 }
 
 /**
@@ -39,6 +45,7 @@ export function lambdaApp<K extends keyof Secrets>(options: LambdaAppOptions<K>)
     (parts, secrets): App => {
       const log = engineLog(logger);
       const { notifier, github } = lambdaNotifier(secrets, logger, tracer);
+      const followUps = options.followUps?.(tracer);
       return createApp({
         config: parts.config,
         secrets,
@@ -47,6 +54,7 @@ export function lambdaApp<K extends keyof Secrets>(options: LambdaAppOptions<K>)
         notifier,
         ...(github ? { github } : {}),
         respond: createSlackResponder({ log }),
+        ...(followUps ? { followUps } : {}),
         log,
       });
     },

@@ -5,7 +5,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../config/load-config.js';
 import type { EngineLog } from '../engine/engine-deps.js';
-import { createGithubStatuses, type GithubStatuses } from '../github/deployment-statuses.js';
+import type { GithubStatuses } from '../github/deployment-statuses.js';
+import { githubStatusesFor } from '../github/github-auth.js';
 import type { AviaryConfig } from '../model/config.js';
 import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
 import type { Notifier } from '../notify/notifier.js';
@@ -16,10 +17,11 @@ import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import type { FunctionSecrets, Secrets } from './app.js';
 
-/** The secrets every function that publishes a rollout's transitions needs (Slack, GitHub, view links). */
+/** The secrets every function that publishes a rollout's transitions needs (Slack, GitHub token or App key, view links). */
 export const NOTIFIER_SECRETS = [
   'slackBotToken',
   'githubToken',
+  'githubAppPrivateKey',
   'viewSecret',
 ] as const satisfies readonly (keyof Secrets)[];
 
@@ -68,7 +70,7 @@ export function engineLog(logger: Logger): EngineLog {
 }
 
 /**
- * Every transition out: Slack (bot token), GitHub deployment statuses (token), EventBridge (the default bus or
+ * Every transition out: Slack (bot token), GitHub deployment statuses (token or App key), EventBridge (the default bus or
  * `AVIARY_EVENT_BUS`; `AVIARY_EVENTS=off` puts none). Each only when configured.
  */
 export function lambdaNotifier(
@@ -84,7 +86,7 @@ export function lambdaNotifier(
         ...(viewLink ? { viewLink } : {}),
       })
     : { publish: async () => null };
-  const github = secrets.githubToken ? createGithubStatuses({ token: secrets.githubToken }) : undefined;
+  const github = githubStatusesFor(secrets, process.env);
   const notifier = outboundNotifier({
     slack,
     github,

@@ -11,6 +11,7 @@ export const SECRET_ENV = {
   slackBotToken: 'SLACK_BOT_TOKEN',
   githubWebhookSecret: 'GITHUB_WEBHOOK_SECRET',
   githubToken: 'GITHUB_TOKEN',
+  githubAppPrivateKey: 'GITHUB_APP_PRIVATE_KEY',
   viewSecret: 'AVIARY_VIEW_SECRET',
 } as const satisfies Record<keyof Secrets, string>;
 
@@ -21,11 +22,20 @@ export const SECRET_NAMES = {
   slackBotToken: 'slack-bot-token',
   githubWebhookSecret: 'github-webhook-secret',
   githubToken: 'github-token',
+  githubAppPrivateKey: 'github-app-private-key',
   viewSecret: 'view-secret',
 } as const satisfies Record<keyof Secrets, string>;
 
-/** Aviary runs without Slack notifications when no bot token is configured, without /ui pages when no view secret, without GitHub statuses when no token. */
-const OPTIONAL: ReadonlySet<keyof Secrets> = new Set(['slackBotToken', 'githubToken', 'viewSecret']);
+/**
+ * Aviary runs without Slack notifications when no bot token is configured, without /ui pages when no view
+ * secret, without GitHub statuses when no token or App key.
+ */
+const OPTIONAL: ReadonlySet<keyof Secrets> = new Set([
+  'slackBotToken',
+  'githubToken',
+  'githubAppPrivateKey',
+  'viewSecret',
+]);
 
 const DEFAULT_MAX_AGE_SECONDS = 300;
 

@@ -49,6 +49,10 @@ export const commandTable: Record<string, CliCommand> = {
     run: lazy(() => import('./simulate.js')),
   },
   schema: { summary: 'print the configuration JSON Schema', run: lazy(() => import('./schema.js')) },
+  rbac: {
+    summary: "print each cluster's namespaced Kubernetes RBAC for the configured targets",
+    run: lazy(() => import('./rbac.js')),
+  },
 };
 
 export function topLevelUsage(): string {

@@ -101,7 +101,7 @@ async function showRollout(
     const view =
       output === 'json' || output === 'yaml'
         ? serialize(events.length > 0 ? { ...status, events } : status, output)
-        : rolloutDetail(status, ctx.clock(), { events });
+        : rolloutDetail(status, ctx.clock(), { events, viewUrl: viewUrlOf(status) });
     if (view !== previous) {
       // On a terminal, redraw in place (clear the screen, cursor home); in a log, print each new view once.
       ctx.out(watch && ctx.isTTY ? `\x1b[H\x1b[2J${view}` : `${previous && watch ? '\n' : ''}${view}`);
@@ -111,6 +111,10 @@ async function showRollout(
     await ctx.sleep(intervalMs);
   }
 }
+
+/** The signed link of the rollout's page the API answered with (null without a view secret). */
+const viewUrlOf = (status: RolloutStatus): string | null =>
+  (status as RolloutStatus & { viewUrl?: string | null }).viewUrl ?? null;
 
 const isDone = (status: RolloutStatus) => ['succeeded', 'failed', 'superseded'].includes(status.phase);
 

@@ -29,7 +29,7 @@ const MARK: Record<string, string> = { done: '✔', current: '●', next: '○' 
 export function rolloutDetail(
   status: RolloutStatus,
   now: number,
-  options: { decisions?: number; events?: RecordedEvent[] } = {},
+  options: { decisions?: number; events?: RecordedEvent[]; viewUrl?: string | null } = {},
 ): string {
   const lines: string[] = [];
   lines.push(`Name:       ${status.id}`);
@@ -41,6 +41,7 @@ export function rolloutDetail(
   lines.push(
     `Started:    ${status.createdAt} (${age(status.createdAt, now)} ago) by ${status.source.kind}${status.source.actor ? ` ${status.source.actor}` : ''}`,
   );
+  if (options.viewUrl) lines.push(`Page:       ${options.viewUrl}`);
   if (status.steps.length > 0) {
     lines.push('', 'Steps:');
     status.steps.forEach((weight, i) => {
@@ -58,12 +59,12 @@ export function rolloutDetail(
       `            aviary approve ${status.id}   |   aviary reject ${status.id} --reason "…"`,
     );
   }
-  const decisions = status.history.slice(-(options.decisions ?? 8));
+  const decisions = foldHolds(status.history).slice(-(options.decisions ?? 8));
   if (decisions.length > 0) {
     lines.push('', 'Decisions:');
-    const rows = decisions.map((d) => [
+    const rows = decisions.map(({ decision: d, count }) => [
       new Date(d.at).toISOString().slice(11, 19),
-      d.action,
+      count > 1 ? `${d.action} ×${count}` : d.action,
       `${d.fromPhase}→${d.toPhase}`,
       `${d.weight}%`,
       d.rule,
@@ -88,4 +89,27 @@ export function rolloutDetail(
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Consecutive holds with the same rule and phase (every window while people decide on an approval) as one row
+ * with their count and the latest of them, so the decisions that changed something stay in view.
+ */
+function foldHolds(
+  history: RolloutStatus['history'],
+): { decision: RolloutStatus['history'][number]; count: number }[] {
+  const rows: { decision: RolloutStatus['history'][number]; count: number }[] = [];
+  for (const d of history) {
+    const last = rows[rows.length - 1];
+    if (
+      last &&
+      d.action === 'hold' &&
+      last.decision.action === 'hold' &&
+      last.decision.rule === d.rule &&
+      last.decision.fromPhase === d.fromPhase
+    )
+      rows[rows.length - 1] = { decision: d, count: last.count + 1 };
+    else rows.push({ decision: d, count: 1 });
+  }
+  return rows;
 }

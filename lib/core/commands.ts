@@ -74,7 +74,8 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
           ),
         );
       }
-      if (approval.gate === 'promotion') {
+      if (approval.gate === 'promotion' || approval.gate === 'evidence') {
+        const what = approval.gate === 'evidence' ? ' on inconclusive evidence' : '';
         return done(
           transition(
             rollout,
@@ -83,7 +84,7 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
             {
               action: 'approve',
               rule: 'approved',
-              reason: `promotion of ${rollout.revision} approved by ${command.actor}${why}`,
+              reason: `promotion of ${rollout.revision}${what} approved by ${command.actor}${why}`,
               ...by,
             },
           ),
@@ -137,9 +138,15 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
         return refuse(409, `rollout ${rollout.id} is ${rollout.phase}, not paused`);
       const phase = rollout.pausedFrom ?? 'progressing';
       // A pause must not eat into the deadline or the approval window, and the next window must be fresh.
+      // …and a fresh window gets its own reminder.
       const approval =
         rollout.approval && phase === 'awaiting_approval'
-          ? { ...rollout.approval, expiresAt: now + policy.approval.timeoutSeconds * 1000 }
+          ? {
+              gate: rollout.approval.gate,
+              revision: rollout.approval.revision,
+              requestedAt: rollout.approval.requestedAt,
+              expiresAt: now + policy.approval.timeoutSeconds * 1000,
+            }
           : rollout.approval;
       return done(
         transition(

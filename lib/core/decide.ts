@@ -3,6 +3,7 @@ import type { Explanation } from '../model/explanation.js';
 import type { ClusterView, MetricsWindow } from '../model/observation.js';
 import { type Policy, stepWeightsOf } from '../model/policy.js';
 import { isTerminal, type PendingApproval, type Rollout } from '../model/rollout.js';
+import { approvalReminderDue } from './approval-reminder.js';
 import type { DecideInput, DecideOutput } from './contract.js';
 import { converge } from './converge.js';
 import { checkTrafficShare } from './traffic-share.js';
@@ -15,7 +16,7 @@ export function isCheckDue(rollout: Rollout, now: number): boolean {
   return ANALYSED.includes(rollout.phase) && now >= rollout.nextCheckAt;
 }
 
-type Step = { rollout: Rollout; decision: DecideOutput['decision'] };
+type Step = { rollout: Rollout; decision: DecideOutput['decision']; remind?: boolean };
 
 /**
  * One tick of one rollout: given its state, policy, judge, what the cluster looks like, the latest metrics
@@ -28,13 +29,18 @@ export function decide(input: DecideInput): DecideOutput {
   const step = nextStep({ ...input, view });
   // Unchanged version means nothing to save: hand back the caller's object, not a look-alike copy.
   const unchanged = step.rollout.version === rollout.version;
-  return withActions(unchanged ? { rollout, decision: null } : step, view);
+  return withActions(unchanged ? { rollout, decision: null } : step, view, rollout.lastDecision?.rule);
 }
 
-function withActions(step: Step, view: ClusterView | null): DecideOutput {
+function withActions(step: Step, view: ClusterView | null, previousRule?: string): DecideOutput {
   const actions: Action[] = view ? converge(step.rollout, view) : [];
-  const notable = step.decision && !['hold', 'wait'].includes(step.decision.action);
+  const rule = step.decision?.rule;
+  // Holds stay quiet, except the start of a shared incident: people should know why nothing moves.
+  const notable =
+    (step.decision && !['hold', 'wait'].includes(step.decision.action)) ||
+    (rule === SHARED_INCIDENT && previousRule !== SHARED_INCIDENT);
   if (notable) actions.push({ type: 'notify' });
+  if (step.remind) actions.push({ type: 'remindApproval' });
   return { rollout: step.rollout, decision: step.decision, actions };
 }
 
@@ -58,7 +64,12 @@ function nextStep(input: DecideInput & { view: ClusterView }): Step {
     case 'progressing':
       return progressing({ ...input, rollout: observed });
     case 'awaiting_approval':
-      return awaitingApproval({ ...input, rollout: observed });
+      return withReminder(
+        awaitingApproval({ ...input, rollout: observed }),
+        input.policy,
+        now,
+        rollout.version,
+      );
     case 'promoting':
       return promoting(observed, view, now);
     case 'rolling_back':
@@ -66,6 +77,14 @@ function nextStep(input: DecideInput & { view: ClusterView }): Step {
     default:
       return { rollout, decision: null };
   }
+}
+
+/** Still waiting after this tick and half the approval time gone: remind people, once. */
+function withReminder(step: Step, policy: Policy, now: number, version: number): Step {
+  const reminded = approvalReminderDue(step.rollout, policy, now);
+  if (!reminded) return step;
+  const rollout = reminded.version === version ? touch(reminded, now, {}) : reminded;
+  return { ...step, rollout, remind: true };
 }
 
 function sameWeights(a: Rollout['observedWeights'], b: ClusterView['weights']): boolean {
@@ -128,7 +147,12 @@ function requestApproval(
     requestedAt: now,
     expiresAt: now + policy.approval.timeoutSeconds * 1000,
   };
-  const what = gate === 'promotion' ? 'promotion' : `traffic increase to step ${gate.slice(5)}`;
+  const what =
+    gate === 'promotion'
+      ? 'promotion'
+      : gate === 'evidence'
+        ? 'a decision on inconclusive evidence (approve promotes, reject rolls back)'
+        : `traffic increase to step ${gate.slice(5)}`;
   return transition(
     rollout,
     now,
@@ -175,8 +199,7 @@ function progressing(input: DecideInput & { view: ClusterView }): Step {
   });
   const evidence = { metrics, explanation: result.explanation };
   const base: Partial<Rollout> = { judgeState: result.state, nextCheckAt };
-  const rule = `judge.${result.explanation.rule}`;
-  const weights = stepWeightsOf(policy);
+  const rule = ruleOf(result.explanation);
   if (result.verdict === 'fail' && result.rollback) {
     return rollBack({ ...rollout, ...base, failedChecks: rollout.failedChecks + 1 }, now, {
       action: 'rollback',
@@ -202,16 +225,22 @@ function progressing(input: DecideInput & { view: ClusterView }): Step {
     return inconclusive({ ...rollout, ...base }, policy, now, rule, result.explanation, metrics);
   }
   const fields: DecisionFields = { action: 'advance', rule, reason: result.explanation.summary, ...evidence };
+  return passed({ ...rollout, ...base }, policy, now, fields);
+}
+
+/** The judge passed the step: next step, or promotion (asking first when the policy says so). */
+function passed(rollout: Rollout, policy: Policy, now: number, fields: DecisionFields): Step {
+  const weights = stepWeightsOf(policy);
   if (rollout.stepIndex + 1 < weights.length) {
-    return enterStep({ ...rollout, ...base }, policy, rollout.stepIndex + 1, now, fields);
+    return enterStep({ ...rollout, approval: null }, policy, rollout.stepIndex + 1, now, fields);
   }
   if (policy.approval.beforePromotion) {
-    return requestApproval({ ...rollout, ...base }, policy, 'promotion', now, fields);
+    return requestApproval(rollout, policy, 'promotion', now, fields);
   }
   return transition(
     rollout,
     now,
-    { ...base, phase: 'promoting', progressAt: now },
+    { phase: 'promoting', approval: null, progressAt: now },
     { ...fields, action: 'promote', reason: `${fields.reason}; promoting` },
   );
 }
@@ -283,6 +312,17 @@ function holdOnce(rollout: Rollout, now: number, patch: Partial<Rollout>, fields
   return transition(rollout, now, patch, fields);
 }
 
+/**
+ * The decision's rule for a judge's explanation: `judge.<rule>`, except a shared incident, which is the core's
+ * own hold rule (`shared_incident`): both sides breach a guard-rail alike, so it says nothing against the canary.
+ */
+function ruleOf(explanation: Explanation): string {
+  return explanation.rule === SHARED_INCIDENT ? SHARED_INCIDENT : `judge.${explanation.rule}`;
+}
+
+/** The judge's rule for a window in which primary and canary breach a guard-rail alike. */
+export const SHARED_INCIDENT = 'shared_incident';
+
 function inconclusive(
   rollout: Rollout,
   policy: Policy,
@@ -291,24 +331,98 @@ function inconclusive(
   explanation: Explanation,
   metrics: MetricsWindow,
 ): Step {
-  const step = transition(
-    rollout,
-    now,
-    {},
-    {
-      action: 'hold',
-      rule,
-      reason: `inconclusive: ${explanation.summary}`,
-      metrics,
-      explanation,
-    },
-  );
-  return deadlineApplies(step, rollout, policy, now) ?? step;
+  const reason =
+    rule === SHARED_INCIDENT
+      ? `shared incident, holding: ${explanation.summary}`
+      : `inconclusive: ${explanation.summary}`;
+  const step = transition(rollout, now, {}, { action: 'hold', rule, reason, metrics, explanation });
+  if (now - rollout.progressAt <= policy.progressDeadlineSeconds * 1000) return step;
+  return deadlineWithoutEvidence(step.rollout, policy, now, explanation, metrics);
 }
+
+/**
+ * The progress deadline passed and the evidence is still inconclusive: nothing shows the canary is worse, and not
+ * enough shows it is as good. No automatic rollback for that by default: `onInconclusive` says ask a person
+ * (gate `evidence`), roll back, or promote.
+ */
+function deadlineWithoutEvidence(
+  rollout: Rollout,
+  policy: Policy,
+  now: number,
+  explanation: Explanation,
+  metrics: MetricsWindow,
+): Step {
+  const words = evidenceInPlainWords(rollout, policy, explanation);
+  const evidence = { metrics, explanation };
+  switch (policy.onInconclusive) {
+    case 'rollback':
+      return rollBack(rollout, now, {
+        action: 'rollback',
+        rule: 'progress_deadline',
+        reason: `${words} Policy onInconclusive: rollback; rolling back.`,
+        ...evidence,
+      });
+    case 'promote':
+      return transition(
+        rollout,
+        now,
+        { phase: 'promoting', approval: null, progressAt: now },
+        {
+          action: 'promote',
+          rule: 'inconclusive_promote',
+          reason: `${words} Policy onInconclusive: promote; promoting.`,
+          ...evidence,
+        },
+      );
+    case 'ask':
+      return requestApproval(rollout, policy, 'evidence', now, {
+        action: 'request_approval',
+        rule: 'evidence_inconclusive',
+        reason: `${words} Approve to promote it, or reject to roll it back.`,
+        ...evidence,
+      });
+  }
+}
+
+/** What the evidence says so far, in words a person deciding can use (the statistics are in the explanation). */
+export function evidenceInPlainWords(rollout: Rollout, policy: Policy, explanation: Explanation): string {
+  const minutes = Math.round(policy.progressDeadlineSeconds / 60);
+  const inputs = explanation.inputs;
+  const requests = numberOf(inputs.rolloutCanaryRequests) ?? numberOf(inputs.canaryRequests);
+  const failures = numberOf(inputs.rolloutCanaryFailures) ?? numberOf(inputs.canaryFailures);
+  const served =
+    requests === null
+      ? ''
+      : ` The canary has served ${Math.round(requests)} requests so far${
+          failures === null
+            ? ''
+            : `, ${Math.round(failures)} of them failed (${((100 * failures) / Math.max(1, requests)).toFixed(2)}%)`
+        }.`;
+  return (
+    `No decision after ${minutes} minutes at ${rollout.canaryWeight}%: the evidence is inconclusive. Nothing shows ` +
+    `the canary is worse than the primary, and there is not yet enough traffic to show it is as good.${served} ` +
+    `Last check: ${explanation.summary}.`
+  );
+}
+
+const numberOf = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 function awaitingApproval(input: DecideInput & { view: ClusterView }): Step {
   const { rollout, policy, now } = input;
   const approval = rollout.approval;
+  if (approval?.gate === 'evidence' && now > approval.expiresAt) {
+    // Nobody answered, and the evidence still says nothing against the canary: ask again rather than decide alone.
+    return transition(
+      rollout,
+      now,
+      { approval: { ...approval, expiresAt: now + policy.approval.timeoutSeconds * 1000 } },
+      {
+        action: 'request_approval',
+        rule: 'evidence_reminder',
+        reason: `still waiting for a person to promote or roll back ${rollout.revision} on inconclusive evidence`,
+      },
+    );
+  }
   if (approval && now > approval.expiresAt) {
     return rollBack(rollout, now, {
       action: 'rollback',
@@ -333,6 +447,16 @@ function awaitingApproval(input: DecideInput & { view: ClusterView }): Step {
       action: 'rollback',
       rule: `judge.${result.explanation.rule}`,
       reason: `${result.explanation.summary} (while awaiting approval)`,
+      metrics: input.metrics,
+      explanation: result.explanation,
+    });
+  }
+  if (approval?.gate === 'evidence' && result.verdict === 'pass') {
+    // The evidence a person was asked to weigh in for has arrived: carry on as if the deadline had not passed.
+    return passed({ ...rollout, judgeState: result.state, nextCheckAt }, policy, now, {
+      action: 'advance',
+      rule: ruleOf(result.explanation),
+      reason: `${result.explanation.summary} (the evidence became conclusive while awaiting a person)`,
       metrics: input.metrics,
       explanation: result.explanation,
     });

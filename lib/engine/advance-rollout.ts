@@ -3,7 +3,7 @@ import { policyFor, resolveTarget } from '../config/load-config.js';
 import { decide, isCheckDue } from '../core/decide.js';
 import { ConflictError } from '../errors.js';
 import type { MetricsWindow } from '../model/observation.js';
-import type { Decision, Rollout } from '../model/rollout.js';
+import { type Decision, isTerminal, type Rollout } from '../model/rollout.js';
 import { readClusterView } from './cluster-reader.js';
 import type { FleetDeps } from './engine-deps.js';
 import { publishAndRemember } from './publish.js';
@@ -25,10 +25,17 @@ export interface AdvanceResult {
  */
 export async function advanceRollout(
   deps: FleetDeps,
-  rollout: Rollout,
+  listed: Rollout,
   kubeConfig: KubeConfig,
   signal?: AbortSignal,
 ): Promise<AdvanceResult> {
+  // The tick lists rollouts from an eventually consistent index: what it listed may be a version that an
+  // abort, a command or a newer revision has replaced since. Converging the cluster on it would put back stale
+  // weights or scale a canary up again, so the rollout is read again, consistently, and only that is acted on.
+  const rollout = await deps.store.getRollout(listed.id);
+  if (!rollout || isTerminal(rollout.phase)) {
+    return { id: listed.id, phase: rollout?.phase ?? listed.phase, action: 'none' };
+  }
   const target = resolveTarget(deps.config, rollout.target);
   if (!target)
     return {
@@ -91,6 +98,14 @@ export async function advanceRollout(
   }
   let actionError: string | undefined;
   try {
+    if (current.version === rollout.version && out.actions.some((a) => a.type !== 'notify')) {
+      // Nothing was written to tell a race by: check that the rollout is still the version decided on
+      // before writing to the cluster (a command may have landed while the cluster was being read).
+      const latest = await deps.store.getRollout(rollout.id);
+      if (latest?.version !== rollout.version) {
+        return { id: rollout.id, phase: latest?.phase ?? rollout.phase, action: 'none' };
+      }
+    }
     await runClusterActions(out.actions, router, workloads, signal);
   } catch (e) {
     actionError = e instanceof Error ? e.message : String(e);
@@ -100,6 +115,14 @@ export async function advanceRollout(
     });
   }
   if (out.actions.some((a) => a.type === 'notify')) current = await publishAndRemember(deps, current, target);
+  if (out.actions.some((a) => a.type === 'remindApproval') && deps.notifier.remind) {
+    try {
+      await deps.notifier.remind(current, target);
+    } catch (e) {
+      // A lost reminder is not worth a retry loop: the approval request itself is still on the message.
+      deps.log('warn', 'approval reminder failed', { rollout: current.id, error: String(e) });
+    }
+  }
   return {
     id: current.id,
     phase: current.phase,

@@ -21,6 +21,14 @@ export interface StartInput {
   github?: Rollout['github'];
 }
 
+export interface CommandOptions {
+  /**
+   * `later`: save the change and return without publishing it; the caller hands `publish(id)` to a follow-up
+   * (a Slack request must be answered before any Slack API call is made). `now` by default.
+   */
+  publish?: 'now' | 'later';
+}
+
 export interface RetryInput {
   actor: string;
   via: 'slack' | 'api';
@@ -80,7 +88,9 @@ export interface RolloutStatus {
 export interface Engine {
   start(input: StartInput): Promise<StartResult>;
   /** `ref` is a rollout id or a target name (its active rollout). */
-  command(ref: string, command: Command): Promise<CommandResult>;
+  command(ref: string, command: Command, options?: CommandOptions): Promise<CommandResult>;
+  /** Publishes the rollout as stored (Slack message, statuses, events): the follow-up of a deferred command. */
+  publish(id: string): Promise<void>;
   /** Starts a failed rollout's revision and image again, as a new rollout. */
   retry(ref: string, input: RetryInput): Promise<StartResult>;
   status(id: string): Promise<RolloutStatus | null>;

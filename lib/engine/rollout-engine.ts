@@ -5,6 +5,7 @@ import { ConflictError } from '../errors.js';
 import { type Command, RevisionSchema, type Rollout } from '../model/rollout.js';
 import type { TargetHead } from '../store/rollout-store.js';
 import type {
+  CommandOptions,
   CommandResult,
   Engine,
   ListOptions,
@@ -24,7 +25,8 @@ const ATTEMPTS = 4;
 export function createEngine(deps: EngineDeps): Engine {
   return {
     start: (input) => start(deps, input),
-    command: (ref, command) => runCommand(deps, ref, command),
+    command: (ref, command, options) => runCommand(deps, ref, command, options),
+    publish: (id) => publishStored(deps, id),
     retry: (ref, input) => retry(deps, ref, input),
     status: (id) => status(deps, id),
     list: (options) => list(deps, options),
@@ -143,7 +145,12 @@ async function findRollout(deps: EngineDeps, ref: string, latest = false): Promi
   return id ? deps.store.getRollout(id) : null;
 }
 
-async function runCommand(deps: EngineDeps, ref: string, command: Command): Promise<CommandResult> {
+async function runCommand(
+  deps: EngineDeps,
+  ref: string,
+  command: Command,
+  options: CommandOptions = {},
+): Promise<CommandResult> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const rollout = await findRollout(deps, ref);
     if (!rollout) return { ok: false, status: 404, error: `no rollout or target "${ref}"` };
@@ -167,10 +174,19 @@ async function runCommand(deps: EngineDeps, ref: string, command: Command): Prom
       rollout: rollout.id,
       phase: outcome.rollout.phase,
     });
-    const saved = await publishAndRemember(deps, outcome.rollout, target);
+    const saved =
+      options.publish === 'later' ? outcome.rollout : await publishAndRemember(deps, outcome.rollout, target);
     return { ok: true, rollout: saved, decision: outcome.decision, message: outcome.decision.reason };
   }
   return { ok: false, status: 409, error: `rollout ${ref} changed concurrently; try again` };
+}
+
+/** Publishes the rollout as it is stored now (a consistent read): a deferred publish never shows stale state. */
+async function publishStored(deps: EngineDeps, id: string): Promise<void> {
+  const rollout = await deps.store.getRollout(id);
+  const target = rollout ? resolveTarget(deps.config, rollout.target) : null;
+  if (!rollout || !target) return;
+  await publishAndRemember(deps, rollout, target);
 }
 
 /** `retry`: a failed rollout's revision and image, started again as a new rollout by an approver. */

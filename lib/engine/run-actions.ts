@@ -29,6 +29,7 @@ export async function runClusterActions(
         await workloads.scaleCanary(action.replicas);
         break;
       case 'notify':
+      case 'remindApproval':
         break;
     }
   }

@@ -2,8 +2,11 @@ import type { GithubDeploymentRef } from '../model/rollout.js';
 import type { GithubDeploymentStatus } from './deployment-status.js';
 
 export interface GithubStatusesOptions {
-  /** `GITHUB_TOKEN` (a fine-grained token or an App installation token with `deployments: write`). */
-  token: string;
+  /**
+   * `GITHUB_TOKEN` (a fine-grained token with `deployments: write`), or a provider of GitHub App installation
+   * tokens (app-installation-token.ts).
+   */
+  token: string | (() => Promise<string>);
   /** Defaults to https://api.github.com; GitHub Enterprise or the local double otherwise. */
   apiUrl?: string;
   timeoutMs?: number;
@@ -40,7 +43,7 @@ export function createGithubStatuses(options: GithubStatusesOptions): GithubStat
         method: 'POST',
         headers: {
           accept: 'application/vnd.github+json',
-          authorization: `Bearer ${options.token}`,
+          authorization: `Bearer ${typeof options.token === 'string' ? options.token : await options.token()}`,
           'content-type': 'application/json',
           'user-agent': 'aviary',
           'x-github-api-version': '2022-11-28',

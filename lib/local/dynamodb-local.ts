@@ -38,7 +38,9 @@ export interface DynamoDbLocal {
 const REGION = 'local';
 // DynamoDB Local accepts any credentials; these keep the SDK from looking for real ones.
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-const DEFAULT_START_TIMEOUT_MS = 60_000;
+// A safety net, not a speed bound: a JVM on a shared, loaded machine can take minutes to answer; a JVM that
+// dies is noticed at once (below), so only a hung start waits this long.
+const DEFAULT_START_TIMEOUT_MS = 300_000;
 /** Attempts when the picked port was taken by someone else before the JVM bound it. */
 const PORT_ATTEMPTS = 3;
 const OUTPUT_TAIL = 8_000;

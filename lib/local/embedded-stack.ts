@@ -12,6 +12,7 @@ import type { App, FleetApp, Secrets } from '../app/app.js';
 import { createApp } from '../app/create-app.js';
 import { createFleetApp } from '../app/create-fleet-app.js';
 import { createTickApp } from '../app/create-tick-app.js';
+import { runFollowUp } from '../app/run-follow-up.js';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { resolveTarget } from '../config/load-config.js';
 import type { BudgetTimer } from '../engine/cluster-fanout.js';
@@ -21,6 +22,7 @@ import { mergeTickSummaries } from '../engine/tick-summary.js';
 import { createGithubStatuses, type GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
 import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
+import { createInProcessFollowUps, type InProcessFollowUps } from '../notify/in-process-follow-ups.js';
 import type { Notifier } from '../notify/notifier.js';
 import { outboundNotifier } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
@@ -33,6 +35,7 @@ import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-do
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
 import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
+import type { RolloutStore } from '../store/rollout-store.js';
 import { type DynamoDbLocal, localDynamoClients, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpGateway, startHttpGateway } from './http-gateway.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
@@ -61,6 +64,8 @@ export interface EmbeddedStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Slack: the Web API double by default; `false` for no Slack at all. */
   slack?: boolean;
+  /** Wraps the rollouts store of every function (tests put a stale index in front of it). */
+  wrapStore?: (store: RolloutStore) => RolloutStore;
   /** When the tick's per-cluster budgets run out; real time by default (tests drive it by events). */
   budgetTimer?: BudgetTimer;
   /** GitHub deployment statuses: the REST API double by default; `false` for none. */
@@ -98,6 +103,8 @@ export interface EmbeddedStack {
   github: GithubApiDouble | null;
   /** The EventBridge double: the "Aviary Rollout State Change" events put on the bus. */
   events: EventBridgeDouble | null;
+  /** The Slack work handed over after answering Slack; `idle()` waits for it. */
+  followUps: InProcessFollowUps;
   /** The EMF documents the tick function published (CloudWatch metrics on AWS). */
   metrics: RecordingMetrics;
   /**
@@ -212,9 +219,20 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       log: (message, data) => options.log?.('warn', message, data),
     });
 
-    // Two compositions over the same table, as on Lambda: the HTTP functions never reach a cluster.
-    const store = new DynamoDbRolloutStore({ client: storeClients.doc, tableName });
+    // The Slack work that follows an answer, run in this process after the answer (Lambda invokes itself).
+    let built: App | undefined;
+    const followUps = createInProcessFollowUps(
+      async (work) => {
+        if (built) await runFollowUp(built, work);
+      },
+      (message, data) => options.log?.('warn', message, data),
+    );
+    cleanups.push(() => followUps.idle());
+    // Compositions over the same table, as on Lambda: the HTTP functions never reach a cluster.
+    const table = new DynamoDbRolloutStore({ client: storeClients.doc, tableName });
+    const store = options.wrapStore ? options.wrapStore(table) : table;
     const composed = createApp({
+      followUps,
       config,
       secrets,
       ...(githubStatuses ? { github: githubStatuses } : {}),
@@ -243,6 +261,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
     });
     const app: App = { ...composed, openViews: options.openViews ?? true };
+    built = app;
     const getApp = async (): Promise<App> => app;
     const logger = new Logger({ serviceName: 'aviary-local', logLevel: options.logLevel ?? 'WARN' });
     const api = makeRolloutsApiHandler(getApp, logger);
@@ -331,6 +350,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       github,
       events,
       metrics,
+      followUps,
       tick,
       drain,
       target: (name) => {

@@ -6,4 +6,6 @@ export type Action =
   | { type: 'prepareCanary'; image: string | null; replicas: number }
   | { type: 'promote' }
   | { type: 'scaleCanary'; replicas: number }
-  | { type: 'notify' };
+  | { type: 'notify' }
+  /** Remind the approvers of the pending approval (in the rollout message's thread). */
+  | { type: 'remindApproval' };

@@ -1,5 +1,25 @@
 import { z } from 'zod';
 
+/**
+ * Requests per latency bucket over a window, as a Prometheus histogram gives them (Linkerd's
+ * `response_latency_ms_bucket`), made non-cumulative: `counts[i]` requests took at most `boundsMs[i]` and more
+ * than the bound before; the last count is the `+Inf` bucket (slower than every finite bound).
+ */
+export const LatencyHistogramSchema = z
+  .object({
+    boundsMs: z.array(z.number().positive()).min(1),
+    counts: z.array(z.number().min(0)),
+  })
+  .refine((h) => h.counts.length === h.boundsMs.length + 1, {
+    message: 'counts must have one entry per bound plus the +Inf bucket',
+    path: ['counts'],
+  })
+  .refine((h) => h.boundsMs.every((b, i) => i === 0 || b > (h.boundsMs[i - 1] ?? 0)), {
+    message: 'bucket bounds must increase',
+    path: ['boundsMs'],
+  });
+export type LatencyHistogram = z.infer<typeof LatencyHistogramSchema>;
+
 /** One workload's traffic over one analysis window. `null` in a window means "no data" (never "zero"). */
 export const WorkloadWindowSchema = z.object({
   successCount: z.number().min(0),
@@ -7,6 +27,8 @@ export const WorkloadWindowSchema = z.object({
   /** Latency quantiles in milliseconds; null when the source had none (e.g. no requests). */
   p50Ms: z.number().min(0).nullable(),
   p99Ms: z.number().min(0).nullable(),
+  /** Latency bucket counts, when the source has them (Prometheus); quantile-only sources leave it out. */
+  latencyHistogram: LatencyHistogramSchema.optional(),
 });
 export type WorkloadWindow = z.infer<typeof WorkloadWindowSchema>;
 

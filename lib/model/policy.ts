@@ -66,6 +66,12 @@ export const PolicySchema = z
     approval: ApprovalSchema.default(ApprovalSchema.parse({})),
     /** Seconds a rollout may go without progress (canary not ready, inconclusive, waiting) before rollback. */
     progressDeadlineSeconds: z.number().int().positive().default(1800),
+    /**
+     * What to do when the progress deadline passes while the judge's evidence is still inconclusive (too few
+     * requests, or neither bound crossed): `ask` a person (approval gate `evidence`: approve promotes, reject rolls
+     * back), `rollback` or `promote`. A canary that fails on evidence is rolled back at once whatever this says.
+     */
+    onInconclusive: z.enum(['ask', 'rollback', 'promote']).default('ask'),
     judge: JudgeConfigSchema.default({
       kind: 'aviary',
       falseRollbackRate: 0.01,

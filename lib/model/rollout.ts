@@ -41,8 +41,16 @@ export const GithubDeploymentRefSchema = z.object({
 });
 export type GithubDeploymentRef = z.infer<typeof GithubDeploymentRefSchema>;
 
-/** Which gate an approval request is for; approvals are bound to (rollout id, revision, gate). */
-export const GateSchema = z.union([z.literal('promotion'), z.string().regex(/^step:\d+$/)]);
+/**
+ * Which gate an approval request is for; approvals are bound to (rollout id, revision, gate). `evidence`: the
+ * progress deadline passed while the evidence stayed inconclusive, and a person chooses promote (approve) or
+ * roll back (reject).
+ */
+export const GateSchema = z.union([
+  z.literal('promotion'),
+  z.literal('evidence'),
+  z.string().regex(/^step:\d+$/),
+]);
 export type Gate = z.infer<typeof GateSchema>;
 
 export const PendingApprovalSchema = z.object({

@@ -24,6 +24,10 @@ export function createFanoutNotifier(
       for (const error of errors) onError(error);
       return ref;
     },
+    async remind(rollout, target) {
+      const results = await Promise.allSettled(notifiers.map((n) => n.remind?.(rollout, target)));
+      for (const result of results) if (result.status === 'rejected') onError(result.reason);
+    },
     async retract(ref) {
       // Only the notifier that posted it knows the reference; the others have nothing to withdraw.
       const results = await Promise.allSettled(notifiers.map((n) => n.retract?.(ref)));

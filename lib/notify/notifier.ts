@@ -13,6 +13,8 @@ export interface MessageRef {
  */
 export interface Notifier {
   publish(rollout: Rollout, target: ResolvedTarget): Promise<MessageRef | null>;
+  /** Reminds people of the pending approval (Slack: a reply in the message's thread); optional. */
+  remind?(rollout: Rollout, target: ResolvedTarget): Promise<void>;
   /**
    * Withdraws a message this notifier posted that turned out to be a second one for the same rollout (two
    * invocations both saw no message yet and both posted); the other one stays the rollout's message.

@@ -52,6 +52,18 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
   };
 
   return {
+    async remind(rollout) {
+      const approval = rollout.approval;
+      if (!rollout.slack || !approval) return;
+      const gate = approval.gate === 'promotion' ? 'promotion' : `step ${approval.gate.slice(5)}`;
+      const expires = Math.floor(approval.expiresAt / 1000);
+      const fallback = new Date(approval.expiresAt).toISOString();
+      await api.call('chat.postMessage', {
+        channel: rollout.slack.channel,
+        thread_ts: rollout.slack.ts,
+        text: `:alarm_clock: Reminder: \`${rollout.id}\` still waits for approval of the ${gate} of \`${approval.revision}\`. Without it, it rolls back <!date^${expires}^{time}|${fallback}>.`,
+      });
+    },
     async retract(ref) {
       try {
         await api.call('chat.delete', { channel: ref.channel, ts: ref.ts });

@@ -65,6 +65,8 @@ export function viewLinkUrl(
   nowMs: number,
   ttlSeconds = DEFAULT_VIEW_LINK_TTL_SECONDS,
 ): string {
-  const { exp, sig } = signViewLink(secret, scope, nowMs / 1000 + ttlSeconds);
+  // Rounded up to the hour: links signed within the same hour are identical, so a watched view (`get rollout -w`)
+  // or an updated Slack message does not change with every request. They live ttl to ttl + 1 h.
+  const { exp, sig } = signViewLink(secret, scope, Math.ceil((nowMs / 1000 + ttlSeconds) / 3600) * 3600);
   return `${baseUrl.replace(/\/+$/, '')}${viewPath(scope)}?exp=${exp}&sig=${sig}`;
 }

@@ -1,3 +1,4 @@
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -15,6 +16,8 @@ export interface RecordedDeploymentStatus {
 export interface GithubApiDoubleOptions {
   /** The token requests must carry (`Authorization: Bearer …` or `token …`). */
   token: string;
+  /** A GitHub App: installation tokens are minted for JWTs signed with its key, and accepted like `token`. */
+  app?: { appId: string; installationId: string; publicKeyPem: string };
   port?: number;
   host?: string;
 }
@@ -26,6 +29,8 @@ export interface GithubApiDouble {
   statuses: RecordedDeploymentStatus[];
   /** Requests refused (bad token, bad body), for tests that check nothing was half-accepted. */
   refused: { path: string; status: number; message: string }[];
+  /** Installation tokens minted for the App. */
+  installationTokens: string[];
   close(): Promise<void>;
 }
 
@@ -43,6 +48,30 @@ export async function startGithubApiDouble(options: GithubApiDoubleOptions): Pro
   const statuses: RecordedDeploymentStatus[] = [];
   const refused: GithubApiDouble['refused'] = [];
   let nextId = 1;
+  const installationTokens: string[] = [];
+
+  /** GitHub's check of an App JWT: RS256 by the App's key, `iss` the App id, not expired, at most 10 minutes. */
+  const appJwtOk = (jwt: string): boolean => {
+    const app = options.app;
+    const [header, payload, signature] = jwt.split('.');
+    if (!app || !header || !payload || !signature) return false;
+    const valid = verify(
+      'sha256',
+      Buffer.from(`${header}.${payload}`),
+      createPublicKey(app.publicKeyPem),
+      Buffer.from(signature, 'base64url'),
+    );
+    if (!valid) return false;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const now = Date.now() / 1000;
+    return (
+      String(claims.iss) === app.appId &&
+      typeof claims.exp === 'number' &&
+      typeof claims.iat === 'number' &&
+      claims.exp > now &&
+      claims.exp - claims.iat <= 600
+    );
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -52,7 +81,20 @@ export async function startGithubApiDouble(options: GithubApiDoubleOptions): Pro
     };
     const auth = req.headers.authorization ?? '';
     const given = auth.replace(/^(Bearer|token)\s+/i, '');
-    if (!auth || given !== options.token) return fail(401, 'Bad credentials');
+    const minting = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
+    if (minting && req.method === 'POST') {
+      if (!appJwtOk(given)) return fail(401, 'A JSON web token could not be decoded');
+      if (minting[1] !== options.app?.installationId) return fail(404, 'Not Found');
+      const token = `ghs_${randomBytes(18).toString('base64url')}`;
+      installationTokens.push(token);
+      send(res, 201, {
+        token,
+        expires_at: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      });
+      return;
+    }
+    if (!auth || (given !== options.token && !installationTokens.includes(given)))
+      return fail(401, 'Bad credentials');
     const match = PATH.exec(path);
     if (req.method !== 'POST' || !match) return fail(404, 'Not Found');
     if (!req.headers['user-agent'])
@@ -102,6 +144,7 @@ export async function startGithubApiDouble(options: GithubApiDoubleOptions): Pro
     apiUrl: `http://127.0.0.1:${port}`,
     statuses,
     refused,
+    installationTokens,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -10,6 +10,8 @@ export interface Random {
   /** Gamma with scale 1. */
   gamma(shape: number): number;
   beta(a: number, b: number): number;
+  /** Successes in `trials` independent trials of probability `p`. */
+  binomial(trials: number, p: number): number;
 }
 
 /** xoshiro128** seeded through splitmix32: small, fast, and good enough for Monte Carlo. */
@@ -96,7 +98,33 @@ export function createRandom(seed: number): Random {
     }
     return poissonPtrs(mean, uniform);
   };
-  return { uniform, normal, poisson, gamma, beta };
+  const binomial = (trials: number, p: number): number => {
+    if (!(Number.isInteger(trials) && trials >= 0))
+      throw new RangeError(`trials must be a whole number ≥ 0, got ${trials}`);
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`p must be in [0, 1], got ${p}`);
+    // Devroye's recursion through order statistics: the k-th of n uniforms is Beta(k, n + 1 − k); the trials on
+    // either side of it are again binomial. Exact, and O(log n) draws instead of n.
+    let n = trials;
+    let q = p;
+    let count = 0;
+    while (n > 32 && q > 0 && q < 1) {
+      const k = Math.floor((n + 1) / 2);
+      const u = beta(k, n + 1 - k);
+      if (u < q) {
+        count += k;
+        n -= k;
+        q = (q - u) / (1 - u);
+      } else {
+        n = k - 1;
+        q /= u;
+      }
+    }
+    if (q <= 0) return count;
+    if (q >= 1) return count + n;
+    for (let i = 0; i < n; i++) if (uniform() < q) count += 1;
+    return count;
+  };
+  return { uniform, normal, poisson, gamma, beta, binomial };
 }
 
 const rotl = (x: number, k: number): number => (x << k) | (x >>> (32 - k));

@@ -9,7 +9,7 @@ import type { ClusterView, DeploymentView, MetricsWindow } from '../model/observ
 import type { JudgeConfig, Policy } from '../model/policy.js';
 import type { Decision, Rollout } from '../model/rollout.js';
 import { createRandom } from './random.js';
-import { changePointsBetween, conditionsAt, type Scenario } from './scenario.js';
+import { canaryAtWeight, changePointsBetween, conditionsAt, type Scenario } from './scenario.js';
 import { sampleSegments, type WindowConditions } from './traffic-model.js';
 
 export interface SimulationStep {
@@ -24,6 +24,8 @@ export interface SimulationStep {
 export interface CanaryTraffic {
   fromSecond: number;
   toSecond: number;
+  /** Canary weight (percent) the router held over the stretch. */
+  weight: number;
   requests: number;
   failures: number;
 }
@@ -32,7 +34,8 @@ export interface SimulationResult {
   scenario: string;
   judge: JudgeConfig['kind'];
   seed: number;
-  outcome: 'promoted' | 'rolled_back' | 'undecided';
+  /** `asked`: the rollout ended the scenario waiting for a person because the evidence stayed inconclusive. */
+  outcome: 'promoted' | 'rolled_back' | 'asked' | 'undecided';
   decidedAtSecond: number | null;
   canaryRequests: number;
   canaryFailedRequests: number;
@@ -100,11 +103,16 @@ export function runScenario(options: RunOptions): SimulationResult {
     }
   };
   const sample = (from: number, to: number): MetricsWindow => {
-    const sampled = sampleSegments(segmentsOf(scenario, view.weights.canary, from, to), rng);
+    const sampled = sampleSegments(
+      segmentsOf(scenario, view.weights.canary, from, to),
+      rng,
+      scenario.metrics,
+    );
     const c = sampled.canary;
     traffic.push({
       fromSecond: from,
       toSecond: to,
+      weight: view.weights.canary,
       requests: c ? c.successCount + c.failureCount : 0,
       failures: c ? c.failureCount : 0,
     });
@@ -125,6 +133,13 @@ export function runScenario(options: RunOptions): SimulationResult {
     record(out.decision, t);
     apply(out.actions, t);
     rollout = out.rollout;
+    if (rollout.phase === 'awaiting_approval' && rollout.approval?.gate === 'evidence') {
+      // The evidence stayed inconclusive past the deadline: a person decides. The simulated approver does
+      // not stand in for that judgement; the run ends here.
+      outcome = 'asked';
+      decidedAtSecond = t;
+      break;
+    }
     if (rollout.phase === 'awaiting_approval' && rollout.approval) {
       const approved = applyCommand({
         rollout,
@@ -184,7 +199,13 @@ function segmentsOf(scenario: Scenario, canaryWeight: number, from: number, to: 
     const a = cuts[i] ?? from;
     const b = cuts[i + 1] ?? to;
     const c = conditionsAt(scenario, a);
-    segments.push({ rps: c.rps, canaryWeight, seconds: b - a, canary: c.canary, primary: c.primary });
+    segments.push({
+      rps: c.rps,
+      canaryWeight,
+      seconds: b - a,
+      canary: canaryAtWeight(scenario, c.canary, canaryWeight),
+      primary: c.primary,
+    });
   }
   return segments;
 }

@@ -8,19 +8,36 @@ const LatencySchema = z
   .strict()
   .refine((l) => l.p99 >= l.p50, { message: 'p99 must be at least p50', path: ['p99'] });
 
-const SideSchema = z.object({ errorRate: z.number().min(0).max(1), latencyMs: LatencySchema }).strict();
+/** Failures in bursts whose size is geometric with this mean (1 = independent failures). */
+const FailureBurstsSchema = z
+  .object({ meanSize: z.number().min(1, 'a burst fails at least one request on average: meanSize ≥ 1') })
+  .strict();
+
+const SideSchema = z
+  .object({
+    errorRate: z.number().min(0).max(1),
+    latencyMs: LatencySchema,
+    failureBursts: FailureBurstsSchema.optional(),
+  })
+  .strict();
 
 const SideChangeSchema = z
   .object({
     atSecond: z.number().min(0),
     errorRate: z.number().min(0).max(1).optional(),
     latencyMs: LatencySchema.optional(),
+    failureBursts: FailureBurstsSchema.optional(),
   })
   .strict()
-  .refine((c) => c.errorRate !== undefined || c.latencyMs !== undefined, {
-    message: 'a change must set errorRate or latencyMs',
+  .refine((c) => c.errorRate !== undefined || c.latencyMs !== undefined || c.failureBursts !== undefined, {
+    message: 'a change must set errorRate, latencyMs or failureBursts',
     path: ['errorRate'],
   });
+
+/** A version that only breaks under load: the canary fails at `errorRate` while its weight is above `aboveWeight`%. */
+const WeightFailureSchema = z
+  .object({ aboveWeight: z.number().min(0).max(100), errorRate: z.number().min(0).max(1) })
+  .strict();
 
 const TrafficChangeSchema = z
   .object({ atSecond: z.number().min(0), requestsPerSecond: z.number().min(0) })
@@ -38,6 +55,9 @@ export const ScenarioSchema = z
     canaryChanges: z.array(SideChangeSchema).default([]),
     primaryChanges: z.array(SideChangeSchema).default([]),
     trafficChanges: z.array(TrafficChangeSchema).default([]),
+    canaryWeightFailures: z.array(WeightFailureSchema).default([]),
+    /** What the metric source reports: p50/p99 values (SMI) or latency bucket counts (Prometheus). */
+    metrics: z.enum(['quantiles', 'histogram']).default('quantiles'),
     /** Partial policy, merged over the simulator's defaults and parsed with the real PolicySchema. */
     policy: z.record(z.string(), z.unknown()).optional(),
     /** What a good judge should do: roll a bad canary back, promote a healthy one. */
@@ -105,6 +125,18 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey
     .join('; ');
 }
 
+/**
+ * The canary's conditions at a weight: a `canaryWeightFailures` rule whose `aboveWeight` the weight exceeds
+ * sets its error rate (the highest such rule wins), and never lowers it.
+ */
+export function canaryAtWeight(scenario: Scenario, canary: SideConditions, weight: number): SideConditions {
+  let rule: Scenario['canaryWeightFailures'][number] | undefined;
+  for (const r of scenario.canaryWeightFailures) {
+    if (weight > r.aboveWeight && (rule === undefined || r.aboveWeight > rule.aboveWeight)) rule = r;
+  }
+  return rule && rule.errorRate > canary.errorRate ? { ...canary, errorRate: rule.errorRate } : canary;
+}
+
 export interface Conditions {
   rps: number;
   canary: SideConditions;
@@ -126,7 +158,11 @@ function sideAt(base: SideConditions, changes: Scenario['canaryChanges'], second
   let side = base;
   for (const c of byTime(changes)) {
     if (c.atSecond > second) break;
-    side = { errorRate: c.errorRate ?? side.errorRate, latencyMs: c.latencyMs ?? side.latencyMs };
+    side = {
+      errorRate: c.errorRate ?? side.errorRate,
+      latencyMs: c.latencyMs ?? side.latencyMs,
+      failureBursts: c.failureBursts ?? side.failureBursts,
+    };
   }
   return side;
 }

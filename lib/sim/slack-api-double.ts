@@ -8,6 +8,8 @@ export interface RecordedMessage {
   text: string;
   blocks: unknown[];
   updates: number;
+  /** Set on a reply: the `ts` of the message whose thread it is in. */
+  threadTs?: string;
 }
 
 export interface RecordedCall {
@@ -44,6 +46,12 @@ export interface SlackApiDouble {
   /** Messages `chat.delete` removed, in deletion order. */
   deleted: RecordedMessage[];
   calls: RecordedCall[];
+  /**
+   * Stalls Slack, as when it is slow or down: requests are read but not answered until the returned function
+   * is called; one whose caller gives up meanwhile is dropped. `stalled()` says how many wait.
+   */
+  stall(): () => void;
+  stalled(): number;
   /**
    * Decides, for each Web API call, whether the connection is dropped instead (`reset`: nothing happens, nothing
    * is recorded) or after the call took effect (`lostAnswer`: recorded, but the caller sees a network error).
@@ -83,7 +91,16 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
       if (typeof channel !== 'string') return channel;
       const content = contentOf(args);
       if ('error' in content) return content;
-      const message: RecordedMessage = { channel, ts: nextTs(), ...content, updates: 0 };
+      const thread = args.thread_ts;
+      if (thread !== undefined && !messages.some((m) => m.channel === channel && m.ts === thread))
+        return { ok: false, error: 'thread_not_found' };
+      const message: RecordedMessage = {
+        channel,
+        ts: nextTs(),
+        ...content,
+        updates: 0,
+        ...(typeof thread === 'string' ? { threadTs: thread } : {}),
+      };
       messages.push(message);
       return { ok: true, channel, ts: message.ts, message: wire(message) };
     },
@@ -116,9 +133,22 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
     return channel;
   };
 
+  let gate: Promise<void> | null = null;
+  let waiting = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const raw = await readBody(req);
+    if (gate) {
+      // A caller that gives up while Slack is stalled (its timeout) gets nothing done: the request is dropped.
+      let abandoned = false;
+      res.once('close', () => {
+        abandoned = true;
+      });
+      waiting += 1;
+      await gate;
+      waiting -= 1;
+      if (abandoned) return;
+    }
     if (pathname.startsWith('/response/')) {
       respondTo(pathname, req, res, raw);
       return;
@@ -191,6 +221,17 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
     messages,
     deleted,
     calls,
+    stall: () => {
+      let release: () => void = () => {};
+      gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return () => {
+        gate = null;
+        release();
+      };
+    },
+    stalled: () => waiting,
     setFaultPolicy: (policy) => {
       faultPolicy = policy;
     },

@@ -36,7 +36,11 @@ const BUTTON_URL_MAX = 3000;
 export const VIEW_TIMELINE_ACTION_ID = 'aviary_view_timeline';
 
 const gateLabel = (gate: string): string =>
-  gate === 'promotion' ? 'promotion' : `step ${gate.slice('step:'.length)}`;
+  gate === 'promotion'
+    ? 'promotion'
+    : gate === 'evidence'
+      ? 'promote or roll back'
+      : `step ${gate.slice('step:'.length)}`;
 
 /**
  * A rollout's single Slack message: what it is, where it stands, the last decision with its evidence,
@@ -68,7 +72,14 @@ export function renderRolloutMessage(
     },
   ];
   const decision = rollout.lastDecision;
-  if (decision) {
+  const askedOnEvidence = rollout.phase === 'awaiting_approval' && rollout.approval?.gate === 'evidence';
+  if (askedOnEvidence && decision) {
+    // The person deciding needs the evidence in plain words first; the statistics stay in the history.
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*The evidence is inconclusive*: ${escapeMrkdwn(decision.reason)}` },
+    });
+  } else if (decision) {
     const summary = decision.explanation?.summary ?? decision.reason;
     blocks.push({
       type: 'section',
@@ -123,18 +134,19 @@ export function renderRolloutMessage(
 }
 
 function approvalButtons(value: string, rollout: Rollout): ButtonElement[] {
+  const evidence = rollout.approval?.gate === 'evidence';
   return [
     {
       type: 'button',
       action_id: APPROVE_ACTION_ID,
-      text: { type: 'plain_text', text: 'Approve' },
+      text: { type: 'plain_text', text: evidence ? 'Promote' : 'Approve' },
       style: 'primary',
       value,
     },
     {
       type: 'button',
       action_id: REJECT_ACTION_ID,
-      text: { type: 'plain_text', text: 'Reject' },
+      text: { type: 'plain_text', text: evidence ? 'Roll back' : 'Reject' },
       style: 'danger',
       value,
       confirm: {

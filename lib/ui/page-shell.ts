@@ -102,5 +102,7 @@ input,select,button{font:inherit;color:var(--fg);background:var(--panel);border:
 .decisions .expert{color:var(--muted);font-size:.85em}
 .empty{padding:24px;text-align:center;color:var(--muted)}
 .refused{max-width:560px;margin:40px auto;padding:20px;border:1px solid var(--line);border-radius:8px;background:var(--panel)}
-@media (max-width:640px){.hide-narrow{display:none}th,td{padding:6px 3px}.decisions>li{grid-template-columns:1fr}}
+.table-wrap{overflow-x:auto}
+@media (max-width:640px){.hide-narrow{display:none}th,td{padding:6px 3px}.decisions>li{grid-template-columns:1fr}
+td .bar{display:none}td .phase{white-space:normal}main{padding:8px 10px 32px}}
 `;

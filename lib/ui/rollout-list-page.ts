@@ -48,7 +48,7 @@ ${Object.entries(input.hidden).map(([k, v]) => html`<input type="hidden" name="$
 ${
   rows.length === 0
     ? html`<p class="empty">No rollouts${filters.target || filters.phase ? ' match these filters' : ' yet'}.</p>`
-    : html`<table><thead><tr><th>Target</th><th>Revision</th><th>Phase</th><th>Weight</th><th class="hide-narrow">Step</th><th class="hide-narrow">Age</th><th>Last decision</th></tr></thead><tbody>${rows}</tbody></table>`
+    : html`<div class="table-wrap"><table><thead><tr><th>Target</th><th>Revision</th><th>Phase</th><th>Weight</th><th class="hide-narrow">Step</th><th class="hide-narrow">Age</th><th>Last decision</th></tr></thead><tbody>${rows}</tbody></table></div>`
 }`;
   const active = rollouts.some((r) => !isTerminal(r.phase));
   return renderPage({

@@ -55,7 +55,7 @@ describe('aviary judge: no data and too little data', () => {
 
 describe('aviary judge: guard-rails', () => {
   it('rolls back at once on a confident success-rate breach', () => {
-    const [r] = feed(judge, policy, [windowOf(side(50, 20), side(950, 1))]);
+    const [r] = feed(judge, policy, [windowOf(side(500, 200), side(9500, 10))]);
     expect(r?.verdict).toBe('fail');
     expect(r?.rollback).toBe(true);
     expect(r?.explanation.rule).toBe('guardrail.success_rate');
@@ -155,17 +155,21 @@ describe('aviary judge: sequential evidence', () => {
     // against a primary at 0.1% favour a +1pp regression over none, so the canary keeps its weight.
     const suspect = windowOf(side(200, 2), side(3800, 4));
     const quiet = windowOf(side(20, 0), side(380, 0));
-    // The margin-sized SPRT, computed here from its definition: the primary's rate shrunk toward a prior of a
-    // tenth of the guard-rail's 1% budget with the weight of 500 requests, and Bernoulli likelihoods.
-    const marginLlr = (canaryRequests: number, canaryFailures: number, primary: [number, number]): number => {
-      const p0 = (primary[1] + 0.001 * 500) / (primary[0] + 500);
+    // The margin-sized SPRT, computed here from its definition, window by window: the same window's primary rate,
+    // steadied by 500 pseudo-requests at the earlier windows' rate (itself shrunk toward a prior of a tenth of the
+    // guard-rail's 1% budget with the weight of 500 requests), and Bernoulli likelihoods.
+    const windowLlr = (
+      canary: [number, number],
+      primary: [number, number],
+      before: [number, number],
+    ): number => {
+      const history = (before[1] + 0.001 * 500) / (before[0] + 500);
+      const p0 = (primary[1] + 500 * history) / (primary[0] + 500);
       const p1 = p0 + 0.01;
-      return (
-        canaryFailures * Math.log(p1 / p0) + (canaryRequests - canaryFailures) * Math.log((1 - p1) / (1 - p0))
-      );
+      return canary[1] * Math.log(p1 / p0) + (canary[0] - canary[1]) * Math.log((1 - p1) / (1 - p0));
     };
-    const first = marginLlr(200, 2, [3800, 4]);
-    const second = marginLlr(220, 2, [4180, 4]);
+    const first = windowLlr([200, 2], [3800, 4], [0, 0]);
+    const second = first + windowLlr([20, 0], [380, 0], [3800, 4]);
     expect(first).toBeGreaterThan(0);
     expect(second).toBeGreaterThan(0);
 
@@ -194,7 +198,10 @@ describe('aviary judge: sequential evidence', () => {
     // A canary without those failures advances at once.
     const [clean] = feed(judge, policy, [windowOf(side(200, 0), side(3800, 4))]);
     expect(clean?.verdict).toBe('pass');
-    expect(clean?.explanation.inputs.marginLogLikelihoodRatio).toBeCloseTo(marginLlr(200, 0, [3800, 4]), 9);
+    expect(clean?.explanation.inputs.marginLogLikelihoodRatio).toBeCloseTo(
+      windowLlr([200, 0], [3800, 4], [0, 0]),
+      9,
+    );
   });
 
   it('falls back to the guard-rail level when the primary has no data, and says so', () => {

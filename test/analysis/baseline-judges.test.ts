@@ -72,15 +72,10 @@ describe('argo judge', () => {
     expect(r?.rollback).toBe(true);
   });
 
-  it('calls fewer than minRequests inconclusive and pauses for good past inconclusiveLimit', () => {
-    const results = feed(argo({ inconclusiveLimit: 1 }), policy, [few, few, good, errors]);
-    expect(results.map((r) => r.explanation.rule)).toEqual([
-      'argo.inconclusive',
-      'argo.inconclusive_limit',
-      'argo.paused',
-      'argo.paused',
-    ]);
-    expect(results.every((r) => r.verdict === 'inconclusive' && !r.rollback)).toBe(true);
+  it('has no minimum-request rule: a few requests are measured like many (Argo evaluates what the query returns)', () => {
+    const results = feed(argo({ inconclusiveLimit: 0 }), policy, [few, good]);
+    expect(results.map((r) => r.verdict)).toEqual(['pass', 'pass']);
+    expect(results[0]?.explanation.rule).toBe('argo.successful');
   });
 
   it('treats no data as a measurement error: holds, and rolls back past consecutiveErrorLimit', () => {

@@ -1,13 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRolloutsApiHandler } from '../../functions/rollouts-api.js';
-import { run } from '../../lib/cli/open.js';
+import type { CliContext } from '../../lib/cli/cli-context.js';
+import { run as get } from '../../lib/cli/get.js';
+import { run as open } from '../../lib/cli/open.js';
 import { type HttpGateway, startHttpGateway } from '../../lib/local/http-gateway.js';
 import { checkViewLink } from '../../lib/signatures/view-link.js';
 import { appWith, NOW, SECRETS } from '../functions/fixtures.js';
 import { quietLogger } from '../functions/lambda-events.js';
 import { recordingEngine } from '../functions/recording-engine.js';
 
-describe('aviary open', () => {
+describe('aviary open and the link in aviary get rollout', () => {
   let gateway: HttpGateway;
   beforeAll(async () => {
     const handler = makeRolloutsApiHandler(async () => appWith(recordingEngine()), quietLogger());
@@ -20,53 +22,70 @@ describe('aviary open', () => {
   });
   afterAll(() => gateway?.close());
 
-  function deps() {
+  function context(isTTY = true) {
     const out: string[] = [];
+    const err: string[] = [];
     const opened: string[] = [];
-    return {
-      out,
-      opened,
-      deps: {
-        fetch: (...args: Parameters<typeof fetch>) => fetch(...args),
-        write: (text: string) => out.push(text),
-        browse: (url: string) => opened.push(url) > 0,
-        sessionUrl: () => gateway.url,
-      },
+    const ctx: CliContext = {
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      env: {},
+      clock: () => NOW,
+      sleep: async () => {},
+      isTTY,
     };
+    const browse = (url: string) => opened.push(url) > 0;
+    return { out, err, opened, ctx, browse };
   }
 
-  it('prints the signed link the status API hands out for a rollout, and opens it', async () => {
-    const { out, opened, deps: d } = deps();
-    expect(await run(['podinfo-1'], d)).toBe(0);
-    const link = new URL(out.join('').trim());
+  const isSignedFor = (link: URL, id: string) =>
+    checkViewLink(
+      SECRETS.viewSecret ?? '',
+      { kind: 'rollout', id },
+      { exp: link.searchParams.get('exp') ?? '', sig: link.searchParams.get('sig') ?? '' },
+      NOW,
+    ).ok;
+
+  it('prints the signed link the status API hands out for a rollout, and opens it on a terminal', async () => {
+    const c = context();
+    expect(await open(['podinfo-1', '--url', gateway.url], c.ctx, c.browse)).toBe(0);
+    const link = new URL(c.out.join('').trim());
     expect(`${link.origin}${link.pathname}`).toBe(`${gateway.url}/ui/rollouts/podinfo-1`);
-    const params = { exp: link.searchParams.get('exp') ?? '', sig: link.searchParams.get('sig') ?? '' };
-    expect(
-      checkViewLink(SECRETS.viewSecret ?? '', { kind: 'rollout', id: 'podinfo-1' }, params, NOW).ok,
-    ).toBe(true);
-    expect(opened).toEqual([link.toString()]);
+    expect(isSignedFor(link, 'podinfo-1')).toBe(true);
+    expect(c.opened).toEqual([link.toString()]);
+    // In a pipe or CI log it only prints.
+    const piped = context(false);
+    expect(await open(['podinfo-1', '--url', gateway.url], piped.ctx, piped.browse)).toBe(0);
+    expect(piped.opened).toEqual([]);
   });
 
   it('prints the list link with --list and opens nothing with --no-browser', async () => {
-    const { out, opened, deps: d } = deps();
-    expect(await run(['--list', '--no-browser'], d)).toBe(0);
-    const link = new URL(out.join('').trim());
-    expect(link.pathname).toBe('/ui');
-    expect(opened).toEqual([]);
+    const c = context();
+    expect(await open(['--list', '--no-browser', '--url', gateway.url], c.ctx, c.browse)).toBe(0);
+    expect(new URL(c.out.join('').trim()).pathname).toBe('/ui');
+    expect(c.opened).toEqual([]);
   });
 
   it('fails clearly for an unknown rollout and for bad arguments', async () => {
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      const { out, deps: d } = deps();
-      expect(await run(['podinfo-404'], d)).toBe(1);
-      expect(String(err.mock.calls.at(-1)?.[0])).toContain('HTTP 404');
-      expect(await run([], d)).toBe(2);
-      expect(await run(['a', 'b'], d)).toBe(2);
-      expect(await run(['a', '--list'], d)).toBe(2);
-      expect(out).toEqual([]);
-    } finally {
-      err.mockRestore();
-    }
+    const c = context();
+    expect(await open(['podinfo-404', '--url', gateway.url], c.ctx, c.browse)).toBe(1);
+    expect(c.err.join('')).toContain('podinfo-404');
+    expect(await open(['--url', gateway.url], c.ctx, c.browse)).toBe(2);
+    expect(await open(['a', 'b', '--url', gateway.url], c.ctx, c.browse)).toBe(2);
+    expect(await open(['a', '--list', '--url', gateway.url], c.ctx, c.browse)).toBe(2);
+    expect(c.out).toEqual([]);
+    expect(c.opened).toEqual([]);
+  });
+
+  it('shows the page link in `aviary get rollout ID`', async () => {
+    const c = context(false);
+    expect(await get(['rollout', 'podinfo-1', '--url', gateway.url], c.ctx)).toBe(0);
+    const line = c.out
+      .join('')
+      .split('\n')
+      .find((l) => l.startsWith('Page:'));
+    const link = new URL(line?.replace(/^Page:\s+/, '') ?? 'http://missing');
+    expect(link.pathname).toBe('/ui/rollouts/podinfo-1');
+    expect(isSignedFor(link, 'podinfo-1')).toBe(true);
   });
 });

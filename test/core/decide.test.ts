@@ -187,7 +187,7 @@ describe('decide: bad canaries and holds', () => {
     expect(d.rollout.phase).toBe('failed');
   });
 
-  it('treats inconclusive windows as holds, not failures, until the progress deadline', () => {
+  it('treats inconclusive windows as holds, not failures, and asks a person at the progress deadline', () => {
     const policy = policyOf({ progressDeadlineSeconds: 300 });
     const judge = scriptedJudge(Array(20).fill('inconclusive'));
     const d = new Driver(start(policy), policy, judge, viewOf(0));
@@ -196,8 +196,101 @@ describe('decide: bad canaries and holds', () => {
     expect(d.state).toEqual(['progressing', 10, 10]);
     expect(d.rollout.failedChecks).toBe(0);
     d.tick();
-    expect(d.rollout.phase).toBe('rolling_back');
-    expect(d.rollout.lastDecision?.rule).toBe('progress_deadline');
+    expect(d.rollout.phase).toBe('awaiting_approval');
+    expect(d.rollout.approval?.gate).toBe('evidence');
+    expect(d.rollout.lastDecision?.rule).toBe('evidence_inconclusive');
+    expect(d.rollout.lastDecision?.reason).toMatch(
+      /No decision after 5 minutes at 10%: the evidence is inconclusive/,
+    );
+    expect(d.rollout.lastDecision?.reason).toMatch(/Approve to promote it, or reject to roll it back/);
+    // Still inconclusive while waiting: no automatic rollback; the canary keeps its weight.
+    for (let i = 0; i < 3; i++) d.tick();
+    expect(d.state).toEqual(['awaiting_approval', 10, 10]);
+  });
+
+  it('on the evidence gate, approve promotes and reject rolls back', () => {
+    const policy = policyOf({ progressDeadlineSeconds: 120 });
+    for (const kind of ['approve', 'reject'] as const) {
+      const d = new Driver(start(policy), policy, scriptedJudge(Array(20).fill('inconclusive')), viewOf(0));
+      d.tick(0);
+      for (let i = 0; i < 4; i++) d.tick();
+      expect(d.rollout.approval?.gate).toBe('evidence');
+      const out = applyCommand({
+        rollout: d.rollout,
+        command: { kind, actor: 'U1', revision: '6.5.1', gate: 'evidence' },
+        policy,
+        approvers: ['U1'],
+        now: d.now,
+      });
+      if (!out.ok) throw new Error(out.error);
+      expect(out.rollout.phase).toBe(kind === 'approve' ? 'promoting' : 'rolling_back');
+    }
+  });
+
+  it('resumes on its own when the evidence arrives while a person is being asked', () => {
+    const policy = policyOf({ progressDeadlineSeconds: 120 });
+    const judge = scriptedJudge([...Array(4).fill('inconclusive'), 'inconclusive', 'pass']);
+    const d = new Driver(start(policy), policy, judge, viewOf(0));
+    d.tick(0);
+    for (let i = 0; i < 4; i++) d.tick();
+    expect(d.rollout.approval?.gate).toBe('evidence');
+    d.tick();
+    d.tick();
+    expect(d.state).toEqual(['progressing', 30, 30]);
+    expect(d.rollout.approval).toBeNull();
+  });
+
+  it('rolls back or promotes at the deadline when onInconclusive says so', () => {
+    for (const [choice, phase, rule] of [
+      ['rollback', 'rolling_back', 'progress_deadline'],
+      ['promote', 'promoting', 'inconclusive_promote'],
+    ] as const) {
+      const policy = policyOf({ progressDeadlineSeconds: 120, onInconclusive: choice });
+      const d = new Driver(start(policy), policy, scriptedJudge(Array(20).fill('inconclusive')), viewOf(0));
+      d.tick(0);
+      for (let i = 0; i < 4; i++) d.tick();
+      expect(d.rollout.phase).toBe(phase);
+      expect(d.decisions).toContain(`${choice === 'rollback' ? 'rollback' : 'promote'}:${rule}`);
+    }
+  });
+
+  it('holds on a shared incident under its own rule and tells Slack once', () => {
+    const policy = policyOf();
+    const incident: Judge = (input) => ({
+      verdict: 'inconclusive',
+      rollback: false,
+      explanation: { judge: 'core', rule: 'shared_incident', summary: 'both sides below 99%', inputs: {} },
+      state: input.state ?? {},
+    });
+    const rollout = {
+      ...start(policy),
+      phase: 'progressing' as const,
+      stepIndex: 0,
+      canaryWeight: 10,
+      nextCheckAt: T0,
+    };
+    const first = decide({
+      rollout,
+      policy,
+      judge: incident,
+      now: T0,
+      view: viewOf(10),
+      metrics: windowOf(10),
+    });
+    expect(first.decision?.rule).toBe('shared_incident');
+    expect(first.decision?.action).toBe('hold');
+    expect(first.decision?.reason).toMatch(/shared incident/);
+    expect(first.actions).toContainEqual({ type: 'notify' });
+    const again = decide({
+      rollout: { ...first.rollout, nextCheckAt: T0 + MIN },
+      policy,
+      judge: incident,
+      now: T0 + MIN,
+      view: viewOf(10),
+      metrics: windowOf(10),
+    });
+    expect(again.decision?.rule).toBe('shared_incident');
+    expect(again.actions).not.toContainEqual({ type: 'notify' });
   });
 
   it('rolls back a canary that never becomes available by the deadline', () => {

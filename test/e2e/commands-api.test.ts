@@ -67,7 +67,7 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
       ['abort', 'local:bob'],
     ]);
     expect(byApi[0]?.reason).toMatch(/incident 7/);
-  }, 120_000);
+  });
 
   it('promote now skips the remaining steps and the approval, audited with its reason', async () => {
     const { client, stack, clock } = e2e;
@@ -87,7 +87,7 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
     expect(promote?.reason).toMatch(/hotfix for INC-42/);
     expect(promote?.reason).toMatch(/25%, 50%/);
     expect(deploymentIn(stack, 'sim', 'podinfo-primary').image).toBe(image('cmd-2'));
-  }, 120_000);
+  });
 
   it('approves the pending gate; a rejected rollout is retried with the same revision and image', async () => {
     const { client, stack, clock } = e2e;
@@ -115,7 +115,7 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
     expect(twice.status).toBe(409);
     await tickUntil(stack, clock, client, again.id, ['progressing']);
     expect(deploymentIn(stack, 'sim', 'podinfo-canary').image).toBe(image('cmd-4'));
-  }, 120_000);
+  });
 
   it('lists with filters and pages through every rollout exactly once', async () => {
     const { client } = e2e;
@@ -150,7 +150,7 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
     const forged = await client.get('/rollouts?cursor=eyJwayI6MX0');
     expect(forged.status).toBe(400);
     expect(errorOf(forged).message).toMatch(/cursor/);
-  }, 60_000);
+  });
 
   it('Slack: /aviary promote needs a reason and an approver; /aviary retry starts the failed revision again', async () => {
     const { client, stack, clock } = e2e;
@@ -173,5 +173,43 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
     const promoted = await client.slash(`promote ${retried.id} customer waiting`, APPROVER);
     expect(promoted.status).toBe(409); // still pending: its canary is not ready yet
     expect(JSON.stringify(promoted.body)).toMatch(/not ready/);
-  }, 120_000);
+  });
+
+  it('approvals are not forgotten: reminds in the message thread at half the timeout, once; on expiry the message says so and it rolls back', async () => {
+    const { client, stack, clock } = e2e;
+    const res = await client.deploy({ target: 'podinfo', revision: 'rem-1', image: image('rem-1') });
+    const id = (res.body as { rollout: { id: string } }).rollout.id;
+    const { status } = await tickUntil(stack, clock, client, id, ['awaiting_approval']);
+    const approval = status.approval;
+    if (!approval) throw new Error('no approval pending');
+    const message = stack.slack?.messages.find((m) => !m.threadTs && JSON.stringify(m.blocks).includes(id));
+    if (!message) throw new Error('no rollout message');
+    const replies = () => stack.slack?.messages.filter((m) => m.threadTs === message.ts) ?? [];
+
+    // Until half of the 900 s are gone, nobody is nagged.
+    while (clock.now() + 30_000 < approval.expiresAt - 450_000) {
+      clock.advance(30_000);
+      await stack.tick();
+    }
+    expect(replies()).toEqual([]);
+    clock.advance(60_000);
+    await stack.tick();
+    expect(replies()).toHaveLength(1);
+    expect(replies()[0]?.channel).toBe(message.channel);
+    expect(replies()[0]?.text).toMatch(
+      new RegExp(`Reminder: \`${id}\` still waits for approval of the promotion of \`rem-1\``),
+    );
+    // Once only.
+    for (let i = 0; i < 5; i++) {
+      clock.advance(30_000);
+      await stack.tick();
+    }
+    expect(replies()).toHaveLength(1);
+
+    const expired = await tickUntil(stack, clock, client, id, ['rolling_back', 'failed']);
+    expect(expired.status.history.find((d) => d.rule === 'approval_timeout')?.reason).toMatch(
+      /no approval within 900s/,
+    );
+    expect(JSON.stringify(message.blocks)).toMatch(/no approval within 900s/);
+  });
 });

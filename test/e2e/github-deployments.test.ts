@@ -100,7 +100,7 @@ describe('GitHub deployments: image rules, statuses posted back, replays and old
     });
     expect(last?.decision).toMatchObject({ action: 'complete', rule: 'promoted' });
     for (const e of events) expect(RolloutEventDetailSchema.safeParse(e.detail).success).toBe(true);
-  }, 120_000);
+  });
 
   it('takes the image from the target imageTemplate; a bad build rolls back with a failure status naming why', async () => {
     const { stack, clock, client } = e2e;
@@ -138,7 +138,7 @@ describe('GitHub deployments: image rules, statuses posted back, replays and old
       (e) => e.detail.id === rolloutOf(res).id && e.detail.toPhase === 'superseded',
     );
     expect(superseded?.detail.decision).toMatchObject({ action: 'supersede', rule: 'newer_revision' });
-  }, 120_000);
+  });
 
   it('refuses a deployment whose image cannot be determined: 422 and a failure status, nothing rolled out', async () => {
     const { client, stack } = e2e;
@@ -160,7 +160,7 @@ describe('GitHub deployments: image rules, statuses posted back, replays and old
     });
     expect((await deliver(bad.body)).status).toBe(422);
     expect(stack.github?.refused).toEqual([]);
-  }, 60_000);
+  });
 
   it('a replayed signed deployment (new delivery id) acts once; an older deployment never supersedes a newer one', async () => {
     const { client } = e2e;
@@ -205,5 +205,5 @@ describe('GitHub deployments: image rules, statuses posted back, replays and old
     const next = await deliver(laterStill.body);
     expect(next.status).toBe(202);
     expect((await statusOf(client, current)).phase).toBe('superseded');
-  }, 60_000);
+  });
 });

@@ -62,5 +62,5 @@ describe('`npm start`, the real entry point, on the shipped config', () => {
     );
     expect(sawSession).toBe(true);
     expect(existsSync(path.join(dir, '.aviary', 'session.json'))).toBe(false);
-  }, 180_000);
+  });
 });

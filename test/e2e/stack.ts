@@ -10,6 +10,7 @@ import {
 import { createLocalClient, type LocalClient } from '../../lib/local/local-client.js';
 import { type AviaryConfig, AviaryConfigSchema } from '../../lib/model/config.js';
 import type { DeploymentView } from '../../lib/model/observation.js';
+import type { RolloutStore } from '../../lib/store/rollout-store.js';
 
 export const APPROVER = 'U0AVIARY01';
 export const STRANGER = 'U0STRANGER';
@@ -131,6 +132,7 @@ export async function startTestStack(
     kubeconfigPath?: string;
     budgetTimer?: BudgetTimer;
     wrapFleet?: EmbeddedStackOptions['wrapFleet'];
+    wrapStore?: (store: RolloutStore) => RolloutStore;
   } = {},
 ): Promise<{ stack: EmbeddedStack; clock: FakeClock; client: LocalClient }> {
   const clock = fakeClock();
@@ -143,6 +145,7 @@ export async function startTestStack(
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
     ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
     ...(options.wrapFleet ? { wrapFleet: options.wrapFleet } : {}),
+    ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
   });
   return { stack, clock, client: clientFor(stack, clock) };
 }
@@ -163,10 +166,10 @@ export function useTestStack(options: Parameters<typeof startTestStack>[1] = {})
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
     Object.assign(handle, await startTestStack(dynamo, options));
-  }, 120_000);
+  });
   afterAll(async () => {
     await handle.stack?.close();
     await dynamo?.stop();
-  }, 120_000);
+  });
   return handle;
 }

@@ -26,14 +26,21 @@ export type EngineCall =
  * An Engine that records every call and answers like the real one would for a store holding `podinfo-1`
  * (unknown targets 404, unknown rollouts 404); tests override single answers to script refusals.
  */
-export function recordingEngine(overrides: Partial<Engine> = {}): Engine & { calls: EngineCall[] } {
+export function recordingEngine(
+  overrides: Partial<Engine> = {},
+): Engine & { calls: EngineCall[]; published: string[] } {
   const calls: EngineCall[] = [];
+  /** Rollouts published by `publish` (deferred publishing), kept apart from `calls`. */
+  const published: string[] = [];
   const known = new Map([['podinfo-1', pendingRollout()]]);
   const statusOf = (id: string): RolloutStatus | null => {
     const rollout = known.get(id);
     return rollout ? toStatus(rollout, POLICY, rollout.lastDecision ? [rollout.lastDecision] : []) : null;
   };
   const base: Engine = {
+    async publish(id) {
+      published.push(id);
+    },
     async start(input): Promise<StartResult> {
       if (!(input.target in CONFIG.targets))
         return { ok: false, status: 404, error: `unknown target "${input.target}"` };
@@ -85,13 +92,15 @@ export function recordingEngine(overrides: Partial<Engine> = {}): Engine & { cal
   const engine = { ...base, ...overrides };
   return {
     calls,
+    published,
+    publish: (id) => engine.publish(id),
     start: (input) => {
       calls.push({ method: 'start', input });
       return engine.start(input);
     },
-    command: (ref, command) => {
+    command: (ref, command, options) => {
       calls.push({ method: 'command', ref, command });
-      return engine.command(ref, command);
+      return engine.command(ref, command, options);
     },
     status: (id) => {
       calls.push({ method: 'status', id });

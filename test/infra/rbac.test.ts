@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parseDocument } from 'yaml';
+import { rbacManifests } from '../../lib/config/rbac-manifests.js';
+import { e2eConfig } from '../e2e/stack.js';
 
 const infra = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'infra');
 const file = path.join(infra, 'kubernetes', 'rbac.yaml');
@@ -168,5 +170,87 @@ describe('infra/iam.yml and infra/eks-access-entry.yml', () => {
     });
     const boundGroups = objects.flatMap((o) => o.subjects ?? []).map((s) => s.name);
     expect(new Set(boundGroups)).toEqual(new Set(props.KubernetesGroups as string[]));
+  });
+});
+
+describe('aviary rbac: namespaced RBAC generated from the configured targets', () => {
+  const config = e2eConfig({
+    targets: {
+      podinfo: {
+        cluster: 'sim',
+        namespace: 'shop',
+        service: 'podinfo',
+        primary: { service: 'podinfo-primary', deployment: 'podinfo-primary' },
+        canary: { service: 'podinfo-canary', deployment: 'podinfo-canary' },
+        policy: 'fast',
+      },
+      checkout: {
+        cluster: 'sim',
+        namespace: 'pay',
+        service: 'checkout',
+        primary: { service: 'checkout-primary', deployment: 'checkout-primary' },
+        canary: { service: 'checkout-canary', deployment: 'checkout-canary' },
+        router: { kind: 'httproute' },
+        metrics: {
+          kind: 'prometheus',
+          serviceProxy: { namespace: 'linkerd-viz', service: 'prometheus', port: 9090 },
+        },
+        policy: 'fast',
+      },
+      elsewhere: {
+        cluster: 'edge',
+        namespace: 'other',
+        service: 'elsewhere',
+        primary: { service: 'elsewhere-primary', deployment: 'elsewhere-primary' },
+        canary: { service: 'elsewhere-canary', deployment: 'elsewhere-canary' },
+        policy: 'fast',
+      },
+    },
+  });
+  const sim = rbacManifests(config, 'sim');
+
+  it('grants nothing cluster-wide but discovery, and binds every role to the group aviary', () => {
+    const clusterWide = sim.filter((o) => o.kind === 'ClusterRole');
+    expect(clusterWide).toHaveLength(1);
+    for (const rule of clusterWide[0]?.rules ?? []) {
+      expect(rule.resources ?? []).toEqual([]);
+      expect(rule.verbs).toEqual(['get']);
+      expect(rule.nonResourceURLs?.length).toBeGreaterThan(0);
+    }
+    for (const o of sim.filter((x) => x.kind.endsWith('Binding'))) {
+      expect(o.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'aviary' }]);
+    }
+  });
+
+  it("writes only the cluster's target namespaces, and only the targets' own objects", () => {
+    expect(
+      sim.filter((o) => o.kind === 'Role').map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
+    ).toEqual(['pay/aviary', 'shop/aviary', 'linkerd-viz/aviary-prometheus-proxy']);
+    const shop = sim.find((o) => o.kind === 'Role' && o.metadata.namespace === 'shop');
+    const writes = (shop?.rules ?? []).filter((r) => r.verbs.includes('patch'));
+    expect(writes.map((r) => [r.resources, r.resourceNames])).toEqual([
+      [['trafficsplits'], ['podinfo']],
+      [
+        ['deployments', 'deployments/scale'],
+        ['podinfo-primary', 'podinfo-canary'],
+      ],
+    ]);
+    // Every write names its objects: no patch on "any Deployment".
+    for (const role of sim.filter((o) => o.kind === 'Role'))
+      for (const rule of role.rules ?? [])
+        if (rule.verbs.some((v) => v !== 'get' && v !== 'list'))
+          expect(rule.resourceNames?.length).toBeGreaterThan(0);
+    expect(JSON.stringify(sim)).not.toContain('elsewhere');
+    expect(JSON.stringify(rbacManifests(config, 'edge'))).toContain('other');
+  });
+
+  it('grants no more than the reference rbac.yaml does', () => {
+    const reference = new Set(grants().map((g) => g.replace(/^[^:]+: /, '').replace(/ \S+$/, '')));
+    for (const role of sim.filter((o) => o.kind === 'Role'))
+      for (const rule of role.rules ?? [])
+        for (const group of rule.apiGroups ?? [])
+          for (const resource of rule.resources ?? [])
+            for (const verb of rule.verbs)
+              expect(reference).toContain(`${group || 'core'} ${resource} ${verb}`);
   });
 });

@@ -258,7 +258,7 @@ describe('local HTTP gateway: round trips through the real handlers', () => {
     expect(bad.status).toBe(400);
     expect(engine.calls).toEqual([
       { method: 'status', id: 'podinfo-1' },
-      { method: 'list', options: { target: 'podinfo', limit: 3 } },
+      { method: 'page', options: { target: 'podinfo', limit: 3 } },
     ]);
   });
 

@@ -79,4 +79,22 @@ describe('seeded random source', () => {
       expect(variance / v).toBeLessThan(1.05);
     }
   });
+
+  it('draws binomial counts with mean np and variance np(1 − p), small and large n', () => {
+    const rng = createRandom(9);
+    for (const [trials, p] of [
+      [10, 0.3],
+      [5000, 0.002],
+      [100_000, 0.6],
+    ] as const) {
+      const { mean, variance } = moments(4000, () => rng.binomial(trials, p));
+      const v = trials * p * (1 - p);
+      expect(Math.abs(mean - trials * p)).toBeLessThan(5 * Math.sqrt(v / 4000));
+      expect(variance / v).toBeGreaterThan(0.85);
+      expect(variance / v).toBeLessThan(1.15);
+    }
+    expect(rng.binomial(0, 0.5)).toBe(0);
+    expect(rng.binomial(7, 1)).toBe(7);
+    expect(() => rng.binomial(1.5, 0.5)).toThrow(RangeError);
+  });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  canaryAtWeight,
   changePointsBetween,
   conditionsAt,
   loadScenario,
@@ -84,6 +85,53 @@ describe('scenario schema', () => {
       consecutiveErrorLimit: 4,
     });
     expect(policyForJudge(scenario).judge.kind).toBe('aviary');
+  });
+});
+
+describe('scenario traffic shapes', () => {
+  it('accepts bursts, weight-dependent failures and a metrics shape', () => {
+    const { scenario } = parseScenario({
+      ...valid,
+      primary: { ...valid.primary, failureBursts: { meanSize: 3 } },
+      canaryChanges: [{ atSecond: 60, failureBursts: { meanSize: 5 } }],
+      canaryWeightFailures: [
+        { aboveWeight: 25, errorRate: 0.03 },
+        { aboveWeight: 50, errorRate: 0.1 },
+      ],
+      metrics: 'histogram',
+    });
+    expect(scenario.metrics).toBe('histogram');
+    expect(conditionsAt(scenario, 0).primary.failureBursts).toEqual({ meanSize: 3 });
+    expect(conditionsAt(scenario, 60).canary).toMatchObject({
+      errorRate: 0.02,
+      failureBursts: { meanSize: 5 },
+    });
+    const canary = conditionsAt(scenario, 0).canary;
+    expect(canaryAtWeight(scenario, canary, 25).errorRate).toBe(0.02);
+    expect(canaryAtWeight(scenario, canary, 30).errorRate).toBe(0.03);
+    expect(canaryAtWeight(scenario, canary, 60).errorRate).toBe(0.1);
+    expect(parseScenario(valid).scenario.metrics).toBe('quantiles');
+  });
+
+  it('refuses bad traffic shapes, naming the field', () => {
+    expect(errorOf({ ...valid, canary: { ...valid.canary, failureBursts: { meanSize: 0.5 } } })).toMatch(
+      /canary\.failureBursts\.meanSize: .*meanSize ≥ 1/,
+    );
+    expect(errorOf({ ...valid, primary: { ...valid.primary, errorRate: -0.1 } })).toMatch(
+      /primary\.errorRate/,
+    );
+    expect(errorOf({ ...valid, canaryWeightFailures: [{ aboveWeight: 120, errorRate: 0.1 }] })).toMatch(
+      /canaryWeightFailures\.0\.aboveWeight/,
+    );
+    expect(
+      errorOf({ ...valid, canaryWeightFailures: [{ aboveWeight: 20, errorRate: 0.1, extra: 1 }] }),
+    ).toMatch(/canaryWeightFailures\.0.*extra/);
+    expect(
+      errorOf({ ...valid, canary: { ...valid.canary, failureBursts: { meanSize: 2, shape: 'x' } } }),
+    ).toMatch(/canary\.failureBursts.*shape/);
+    expect(errorOf({ ...valid, metrics: 'summary' })).toMatch(/^test\.json: metrics: /);
+    expect(errorOf({ ...valid, policy: { stepWeights: [50, 150] } })).toMatch(/policy\.stepWeights\.1/);
+    expect(errorOf({ ...valid, policy: { onInconclusive: 'shrug' } })).toMatch(/policy\.onInconclusive/);
   });
 });
 

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { normalQuantile } from '../../lib/analysis/normal.js';
+import { normalCdf, normalQuantile } from '../../lib/analysis/normal.js';
 import { nearestRank } from '../../lib/analysis/sample-quantile.js';
+import { LINKERD_LATENCY_BOUNDS_MS } from '../../lib/sim/linkerd-buckets.js';
 import { createRandom } from '../../lib/sim/random.js';
 import {
+  histogramQuantile,
   logNormalOf,
+  sampleFailures,
   sampleSegments,
   sampleWindow,
   type WindowConditions,
@@ -120,5 +123,67 @@ describe('traffic model: latency quantiles', () => {
     expect(Math.abs(mean(shortcut) - mean(sorted))).toBeLessThan(5 * se);
     expect(sd(shortcut) / sd(sorted)).toBeGreaterThan(0.9);
     expect(sd(shortcut) / sd(sorted)).toBeLessThan(1.1);
+  });
+});
+
+describe('traffic model: bursts and histograms', () => {
+  it('keeps the long-run error rate in bursts, with variance (2·meanSize − 1) times the mean', () => {
+    const rng = createRandom(21);
+    const n = 6000;
+    const side = { errorRate: 0.01, latencyMs: { p50: 40, p99: 180 }, failureBursts: { meanSize: 4 } };
+    const counts: number[] = [];
+    for (let i = 0; i < n; i++) counts.push(sampleFailures(1000, side, rng));
+    const mean = counts.reduce((a, b) => a + b, 0) / n;
+    const variance = counts.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
+    // Compound Poisson: mean λ = 10, variance λ·E[S²]/E[S] = λ(2m − 1) = 70 for geometric sizes of mean m = 4.
+    expect(Math.abs(mean - 10)).toBeLessThan(5 * Math.sqrt(70 / n));
+    expect(variance / mean).toBeGreaterThan(6);
+    expect(variance / mean).toBeLessThan(8);
+    const independent = Array.from({ length: n }, () =>
+      sampleFailures(1000, { ...side, failureBursts: undefined }, rng),
+    );
+    const m2 = independent.reduce((a, b) => a + b, 0) / n;
+    const v2 = independent.reduce((a, b) => a + (b - m2) ** 2, 0) / (n - 1);
+    expect(v2 / m2).toBeGreaterThan(0.85);
+    expect(v2 / m2).toBeLessThan(1.15);
+  });
+
+  it("reports Linkerd's bucket counts, adding up to the window's requests, with histogram_quantile p50/p99", () => {
+    const rng = createRandom(22);
+    const w = sampleWindow({ ...base, rps: 200 }, rng, 'histogram');
+    const h = w.primary?.latencyHistogram;
+    expect(h?.boundsMs).toEqual(LINKERD_LATENCY_BOUNDS_MS);
+    expect(h?.counts).toHaveLength(LINKERD_LATENCY_BOUNDS_MS.length + 1);
+    expect(h?.counts.reduce((a, b) => a + b, 0)).toBe(requests(w.primary));
+    // p50 40ms falls in the (30, 40] or (40, 50] bucket; p99 180ms in (100, 200].
+    expect(w.primary?.p50Ms).toBeGreaterThan(30);
+    expect(w.primary?.p50Ms).toBeLessThanOrEqual(50);
+    expect(w.primary?.p99Ms).toBeGreaterThan(100);
+    expect(w.primary?.p99Ms).toBeLessThanOrEqual(300);
+    expect(sampleWindow(base, rng).primary?.latencyHistogram).toBeUndefined();
+  });
+
+  it('computes histogram_quantile as Prometheus documents it', () => {
+    const h = { boundsMs: [10, 20, 50], counts: [50, 30, 19, 1] };
+    expect(histogramQuantile(0.5, h)).toBe(10);
+    expect(histogramQuantile(0.65, h)).toBe(15);
+    expect(histogramQuantile(0.99, h)).toBe(50);
+    expect(histogramQuantile(0.995, h)).toBe(50);
+    expect(histogramQuantile(0.5, { boundsMs: [10], counts: [0, 0] })).toBeNull();
+  });
+
+  it('draws multinomial bucket counts with the log-normal bucket probabilities', () => {
+    const rng = createRandom(23);
+    let above = 0;
+    let total = 0;
+    for (let i = 0; i < 400; i++) {
+      const h = sampleWindow({ ...base, rps: 100 }, rng, 'histogram').primary?.latencyHistogram;
+      if (!h) continue;
+      total += h.counts.reduce((a, b) => a + b, 0);
+      above += h.counts.slice(LINKERD_LATENCY_BOUNDS_MS.indexOf(100) + 1).reduce((a, b) => a + b, 0);
+    }
+    const { mu, sigma } = logNormalOf(base.primary.latencyMs);
+    const p = 1 - normalCdf((Math.log(100) - mu) / sigma);
+    expect(Math.abs(above / total - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / total));
   });
 });

@@ -51,6 +51,29 @@ describe('Block Kit message of a rollout', () => {
     });
   });
 
+  it('on inconclusive evidence, states the evidence in plain words and offers promote or roll back', () => {
+    const base = awaitingApproval();
+    const reason =
+      'No decision after 30 minutes at 10%: the evidence is inconclusive. The canary has served 84 requests so far, 0 of them failed (0.00%).';
+    const rollout = awaitingApproval({
+      approval: { gate: 'evidence', revision: 'abc1234', requestedAt: 0, expiresAt: 1 },
+      lastDecision: base.lastDecision && {
+        ...base.lastDecision,
+        action: 'request_approval',
+        rule: 'evidence_inconclusive',
+        reason,
+      },
+    });
+    const message = renderRolloutMessage(rollout, TARGET);
+    const text = allText(message.blocks);
+    expect(text).toContain('*The evidence is inconclusive*: No decision after 30 minutes at 10%');
+    expect(text).toContain('84 requests so far, 0 of them failed');
+    expect(text).toContain('*promote or roll back*');
+    const [actions] = actionsOf(message.blocks);
+    expect(actions?.elements.map((e) => e.text.text)).toEqual(['Promote', 'Roll back']);
+    expect(decodeButtonValue(actions?.elements[0]?.value)).toMatchObject({ gate: 'evidence' });
+  });
+
   it('has no buttons when no approval is pending', () => {
     expect(actionsOf(renderRolloutMessage(pendingRollout(), TARGET).blocks)).toEqual([]);
     const succeeded = awaitingApproval({ phase: 'succeeded', approval: null, canaryWeight: 0 });

@@ -31,6 +31,13 @@ describe('signed view links', () => {
       signedFor: 'rollout',
     });
     expect(checkViewLink(SECRET, rollout, params, justBefore + 1)).toEqual({ ok: false, reason: 'expired' });
+    // Within the hour the link does not change (a watched view does not redraw for it); the next hour it does.
+    expect(viewLinkUrl('http://x', SECRET, rollout, NOW + 59 * 60_000)).toBe(
+      viewLinkUrl('http://x', SECRET, rollout, NOW + 1),
+    );
+    expect(viewLinkUrl('http://x', SECRET, rollout, NOW + 61 * 60_000)).not.toBe(
+      viewLinkUrl('http://x', SECRET, rollout, NOW + 1),
+    );
   });
 
   it('refuses another scope, another key, a changed expiry and malformed parameters', () => {

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
 import { requiredSecret } from '../../app/required-secret.js';
+import { followUp } from '../../app/run-follow-up.js';
 import type { RolloutStatus } from '../../engine/engine.js';
 import type { Command } from '../../model/rollout.js';
 import {
@@ -24,7 +25,7 @@ import { requireMediaType, requireMethod } from '../request-guards.js';
 
 const ephemeral = (text: string): HttpResult => jsonResponse(200, { response_type: 'ephemeral', text });
 
-/** Slack only needs the 200: the rollout's message is updated through `chat.update` by the notifier. */
+/** Slack only needs the 200: the rollout's message is updated through `chat.update` by a follow-up. */
 const acknowledged = (): HttpResult => ({ statusCode: 200, headers: {}, body: '' });
 
 /** How many rollouts `/aviary status` without a reference lists. */
@@ -84,8 +85,7 @@ async function answer(app: App, request: SlackRequest, logger: Logger): Promise<
       logger.info('slack command', { ref: request.ref, kind: 'retry', actor: request.actor, via: 'slash' });
       const result = await app.engine.retry(request.ref, { actor: request.actor, via: 'slack' });
       if (!result.ok) {
-        if (request.responseUrl && app.respond)
-          await app.respond(request.responseUrl, `:no_entry: ${result.error}`);
+        await answerPrivately(app, request.responseUrl, `:no_entry: ${result.error}`);
         throw engineRefusal(result);
       }
       return ephemeral(
@@ -102,19 +102,25 @@ async function runCommand(app: App, request: CommandRequest, logger: Logger): Pr
   const { via } = request;
   const { ref, command } = via === 'slash' ? await bindSlashApproval(app, request) : request;
   logger.info('slack command', { ref, kind: command.kind, actor: command.actor, via });
-  const result = await app.engine.command(ref, command);
+  // Saved now, published after the answer: Slack's 3 seconds must not depend on Slack's own API.
+  const result = await app.engine.command(ref, command, { publish: 'later' });
   if (!result.ok) {
     // The HTTP answer is for Slack; the person who clicked or typed hears why, privately.
-    if (request.responseUrl && app.respond)
-      await app.respond(request.responseUrl, `:no_entry: ${result.error}`);
+    await answerPrivately(app, request.responseUrl, `:no_entry: ${result.error}`);
     throw engineRefusal(result);
   }
+  await followUp(app, { kind: 'publish', rolloutId: result.rollout.id });
   if (via === 'button') return acknowledged();
   const bound =
     command.revision !== undefined && command.gate !== undefined
       ? ` (revision \`${command.revision}\`, gate \`${command.gate}\`)`
       : '';
   return ephemeral(`${result.message}${bound} (\`${result.rollout.id}\` is now *${result.rollout.phase}*)`);
+}
+
+/** A private answer through the interaction's `response_url`, sent after Slack has been answered. */
+async function answerPrivately(app: App, responseUrl: string | undefined, text: string): Promise<void> {
+  if (responseUrl && app.respond) await followUp(app, { kind: 'respond', responseUrl, text });
 }
 
 function requireWorkspace(app: App, origin: CommandRequest['origin']): void {

@@ -60,6 +60,8 @@ export function chaosConfig(options: ChaosFleetOptions): AviaryConfig {
   return AviaryConfigSchema.parse({
     clusters,
     targets,
+    // The workspace the chaos stack's slash commands come from: Slack requests from elsewhere are refused.
+    slack: { teamId: 'T0AVIARY' },
     policies: { auto: policy(false), gated: policy(true) },
     // Budgets far above any answer time here: a chaos run must never hold a rollout because the machine is busy.
     tick: { clusterConcurrency: options.clusters, clusterBudgetMs: 120_000 },

@@ -19,10 +19,10 @@ import type { TargetOutcome } from '../../../lib/sim/chaos/rounds.js';
 let dynamo: DynamoDbLocal;
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal({ startTimeoutMs: 180_000 });
-}, 200_000);
+});
 afterAll(async () => {
   await dynamo?.stop();
-}, 60_000);
+});
 
 /** The bench's loss columns for a run; each must be zero. */
 const losses = (outcomes: TargetOutcome[]) => ({
@@ -94,7 +94,7 @@ describe('DynamoDB faults in the SDK middleware stack', () => {
     } finally {
       client.destroy();
     }
-  }, 120_000);
+  });
 });
 
 describe('chaos runs (small)', () => {
