@@ -10,11 +10,12 @@ import { APPROVER, deploymentIn, statusOf, tickUntil, useTestStack } from './sta
  * A tick working from that listing must not put stale weights back or scale a canary up again.
  */
 describe('a tick that lists stale rollouts acts only on what a consistent read shows', () => {
-  /** While set, `listActive` answers with this earlier listing, as a lagging index would. */
+  /** While set, the index (`listActive`, and `listDue` the tick reads) answers with this earlier listing. */
   let staleListing: Rollout[] | null = null;
   const laggingIndex = (store: RolloutStore): RolloutStore =>
     Object.assign(Object.create(store) as RolloutStore, {
       listActive: async () => staleListing ?? store.listActive(),
+      listDue: async (now: number) => staleListing ?? store.listDue(now),
     });
   const handle = useTestStack({ seed: 31, wrapStore: laggingIndex });
 

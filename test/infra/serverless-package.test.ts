@@ -231,6 +231,11 @@ describe('serverless.yml packaged with osls + serverless-esbuild', () => {
       expect.stringContaining(':parameter/aviary/test/*'),
       expect.stringContaining(':secret:/aviary/test/*'),
     ]);
+    // Only the Slack webhook may be invoked (by itself, for its follow-ups).
+    const invokes = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('lambda:')));
+    expect(invokes.map((s) => [asArray(s.Action), JSON.stringify(s.Resource)])).toEqual([
+      [['lambda:InvokeFunction'], expect.stringMatching(/:function:aviary-test-slackWebhook"/)],
+    ]);
   });
 
   it('packages each function as a minified ES module bundle with the configuration beside it, and the bundle loads', async () => {
