@@ -23,7 +23,9 @@ const PROMOTABLE: readonly Rollout['phase'][] = ['progressing', 'awaiting_approv
 
 /**
  * Operator commands. Only the target's approvers may act; an approval or rejection is bound to the revision
- * and gate it was requested for, so a click on an old message can never promote a newer revision.
+ * and gate it was requested for, so a click on an old message can never promote a newer revision. A command
+ * that sends the rollout to promoting or rolling back makes it due at once (`nextCheckAt: now`): the tick visits
+ * only due rollouts, and the cluster should follow a person's decision at the next tick, not an interval later.
  */
 export function applyCommand({ rollout, command, policy, approvers, now }: CommandInput): CommandOutcome {
   if (command.via !== 'api' && !approvers.includes(command.actor)) {
@@ -64,7 +66,12 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
           transition(
             rollout,
             now,
-            { phase: 'rolling_back', approval: null, reason: `rejected by ${command.actor}${why}` },
+            {
+              phase: 'rolling_back',
+              approval: null,
+              nextCheckAt: now,
+              reason: `rejected by ${command.actor}${why}`,
+            },
             {
               action: 'reject',
               rule: 'rejected',
@@ -80,7 +87,7 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
           transition(
             rollout,
             now,
-            { phase: 'promoting', approval: null, progressAt: now },
+            { phase: 'promoting', approval: null, progressAt: now, nextCheckAt: now },
             {
               action: 'approve',
               rule: 'approved',
@@ -175,7 +182,7 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
         transition(
           rollout,
           now,
-          { phase: 'promoting', approval: null, pausedFrom: null, progressAt: now },
+          { phase: 'promoting', approval: null, pausedFrom: null, progressAt: now, nextCheckAt: now },
           {
             action: 'promote',
             rule: 'promoted_now',
@@ -197,6 +204,7 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
             phase: 'rolling_back',
             approval: null,
             pausedFrom: null,
+            nextCheckAt: now,
             reason: `aborted by ${command.actor}${why}`,
           },
           {

@@ -582,6 +582,22 @@ describe('applyCommand', () => {
     ).toMatchObject({ ok: false, status: 409 });
   });
 
+  it('a decision by a person makes the rollout due at once, so the next tick moves the cluster', () => {
+    // The tick visits only due rollouts; an approval, a rejection or an abort must not wait an interval.
+    const later = awaiting.now + 10_000;
+    expect(awaiting.rollout.nextCheckAt).toBeGreaterThan(later);
+    for (const command of [
+      { kind: 'approve', actor: 'U1' },
+      { kind: 'reject', actor: 'U1' },
+      { kind: 'abort', actor: 'U1' },
+      { kind: 'promote', actor: 'U1', reason: 'hotfix' },
+    ] as const) {
+      const out = run(command, later);
+      if (!out.ok) throw new Error(`${command.kind}: ${out.error}`);
+      expect(out.rollout.nextCheckAt, command.kind).toBe(later);
+    }
+  });
+
   it('aborts to a rollback, but not once promotion started', () => {
     expect(run({ kind: 'abort', actor: 'U1' })).toMatchObject({
       ok: true,
