@@ -8,8 +8,8 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { FleetApp } from '../lib/app/app.js';
-import { lambdaFleetApp } from '../lib/app/lambda-fleet-app.js';
+import type { ClusterEngineApp } from '../lib/app/app.js';
+import { lambdaClusterEngineApp } from '../lib/app/lambda-cluster-engine-app.js';
 import { tickMetrics } from '../lib/engine/tick-metrics.js';
 import { ClusterWorkSchema } from '../lib/queue/cluster-work.js';
 
@@ -19,7 +19,7 @@ export class ClusterWorkError extends Error {
 }
 
 export const makeClusterWorkerHandler = (
-  getApp: () => Promise<FleetApp>,
+  getApp: () => Promise<ClusterEngineApp>,
   logger: Logger = new Logger({ serviceName: 'aviary' }),
   metrics: Metrics = new Metrics({ namespace: 'Aviary', serviceName: 'aviary' }),
   tracer?: Tracer,
@@ -39,7 +39,7 @@ export const makeClusterWorkerHandler = (
     const { cluster, rollouts, dueAt } = work.data;
     logger.appendKeys({ cluster });
     try {
-      const summary = await (await getApp()).fleet.work(work.data);
+      const summary = await (await getApp()).clusterEngine.work(work.data);
       for (const [name, value] of Object.entries(tickMetrics(summary)))
         metrics.addMetric(name, MetricUnit.Count, value);
       logger.info('cluster worked', {
@@ -73,7 +73,7 @@ export const makeClusterWorkerHandler = (
 const logger = new Logger({ serviceName: 'aviary' });
 const tracer = new Tracer({ serviceName: 'aviary' });
 export const handler = makeClusterWorkerHandler(
-  lambdaFleetApp({ logger, tracer }),
+  lambdaClusterEngineApp({ logger, tracer }),
   logger,
   undefined,
   tracer,

@@ -1,4 +1,4 @@
-import type { Engine, Fleet } from '../engine/engine.js';
+import type { ClusterEngine, Engine } from '../engine/engine.js';
 import type { GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig } from '../model/config.js';
 import type { FollowUps } from '../notify/follow-up.js';
@@ -52,9 +52,9 @@ export interface App {
   openViews?: boolean;
 }
 
-/** What the scheduled tick needs: the fleet engine, which alone reaches clusters and metric sources. */
-export interface FleetApp {
+/** What the scheduled tick needs: the cluster engine, which alone reaches clusters and metric sources. */
+export interface ClusterEngineApp {
   config: AviaryConfig;
-  fleet: Fleet;
+  clusterEngine: ClusterEngine;
   clock: () => number;
 }

@@ -5,7 +5,7 @@ import { ConflictError } from '../errors.js';
 import type { MetricsWindow } from '../model/observation.js';
 import { type Decision, isTerminal, type Rollout } from '../model/rollout.js';
 import { readClusterView } from './cluster-reader.js';
-import type { FleetDeps } from './engine-deps.js';
+import type { ClusterEngineDeps } from './engine-deps.js';
 import { publishAndRemember } from './publish.js';
 import { runClusterActions } from './run-actions.js';
 
@@ -24,7 +24,7 @@ export interface AdvanceResult {
  * healed by the next tick's convergence.
  */
 export async function advanceRollout(
-  deps: FleetDeps,
+  deps: ClusterEngineDeps,
   listed: Rollout,
   kubeConfig: KubeConfig,
   signal?: AbortSignal,

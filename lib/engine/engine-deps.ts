@@ -22,7 +22,7 @@ export interface EngineDeps {
 }
 
 /** What advancing rollouts needs on top: the clusters (routers, workloads), metric sources and judges. */
-export interface FleetDeps extends EngineDeps {
+export interface ClusterEngineDeps extends EngineDeps {
   connector: ClusterConnector;
   routers: TrafficRouterFactory;
   metrics: MetricSourceFactory;

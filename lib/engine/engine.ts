@@ -100,7 +100,7 @@ export interface Engine {
 }
 
 /** What the cluster worker calls: the only part of Aviary that reaches clusters and metric sources. */
-export interface Fleet {
+export interface ClusterEngine {
   /** One cluster's due rollouts (a queue message): re-read, advanced within the cluster's time budget. */
   work(work: ClusterWork): Promise<TickSummary>;
   /**

@@ -2,7 +2,7 @@ import { isTerminal } from '../model/rollout.js';
 import type { ClusterWork } from '../queue/cluster-work.js';
 import { fanOutByCluster } from './cluster-fanout.js';
 import type { TickSummary } from './engine.js';
-import type { FleetDeps } from './engine-deps.js';
+import type { ClusterEngineDeps } from './engine-deps.js';
 import { summarizeTick } from './tick-summary.js';
 import { workCluster } from './work-cluster.js';
 
@@ -13,7 +13,7 @@ import { workCluster } from './work-cluster.js';
  * already advanced checked past `dueAt`, so no check is done twice; the rest are advanced then. Later checks
  * belong to later ticks' messages, which queue behind this one in the cluster's FIFO group.
  */
-export async function runClusterWork(deps: FleetDeps, work: ClusterWork): Promise<TickSummary> {
+export async function runClusterWork(deps: ClusterEngineDeps, work: ClusterWork): Promise<TickSummary> {
   const at = deps.clock();
   const read = await Promise.all(work.rollouts.map((id) => deps.store.getRollout(id)));
   const due = read.filter(

@@ -1,6 +1,6 @@
 import { fanOutByCluster } from './cluster-fanout.js';
 import type { TickSummary } from './engine.js';
-import type { FleetDeps } from './engine-deps.js';
+import type { ClusterEngineDeps } from './engine-deps.js';
 import { summarizeTick } from './tick-summary.js';
 import { workCluster } from './work-cluster.js';
 
@@ -9,7 +9,7 @@ import { workCluster } from './work-cluster.js';
  * slow or unreachable cluster only delays its own rollouts, which hold (never roll back) until it answers. At
  * fleet scale the scheduled tick dispatches to cluster workers instead (`dispatchDue`, `runClusterWork`).
  */
-export async function runTick(deps: FleetDeps): Promise<TickSummary> {
+export async function runTick(deps: ClusterEngineDeps): Promise<TickSummary> {
   const at = deps.clock();
   const active = await deps.store.listActive();
   const outcomes = await fanOutByCluster(

@@ -1,13 +1,13 @@
 import type { Rollout } from '../model/rollout.js';
 import { type AdvanceResult, advanceRollout } from './advance-rollout.js';
-import type { FleetDeps } from './engine-deps.js';
+import type { ClusterEngineDeps } from './engine-deps.js';
 
 /**
  * One cluster's rollouts, one after the other through one kubeconfig. Once `signal` aborts (the cluster's time
  * budget is spent) no further rollout is started; those left hold until the next tick.
  */
 export async function workCluster(
-  deps: FleetDeps,
+  deps: ClusterEngineDeps,
   clusterName: string,
   rollouts: readonly Rollout[],
   signal: AbortSignal,

@@ -8,15 +8,15 @@ import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
 import { makeRolloutsApiHandler } from '../../functions/rollouts-api.js';
 import { makeSlackWebhookHandler } from '../../functions/slack-webhook.js';
 import { makeTickHandler } from '../../functions/tick.js';
-import type { App, FleetApp, Secrets } from '../app/app.js';
+import type { App, ClusterEngineApp, Secrets } from '../app/app.js';
 import { createApp } from '../app/create-app.js';
-import { createFleetApp } from '../app/create-fleet-app.js';
+import { createClusterEngineApp } from '../app/create-cluster-engine-app.js';
 import { createTickApp } from '../app/create-tick-app.js';
 import { runFollowUp } from '../app/run-follow-up.js';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { resolveTarget } from '../config/load-config.js';
 import type { BudgetTimer } from '../engine/cluster-fanout.js';
-import type { Fleet, TickSummary } from '../engine/engine.js';
+import type { ClusterEngine, TickSummary } from '../engine/engine.js';
 import type { EngineLog } from '../engine/engine-deps.js';
 import { mergeTickSummaries } from '../engine/tick-summary.js';
 import { createGithubStatuses, type GithubStatuses } from '../github/deployment-statuses.js';
@@ -79,15 +79,15 @@ export interface EmbeddedStackOptions {
   openViews?: boolean;
   /** The scheduled function's timeout, as configured on Lambda (60 s by default; 900 s at most). */
   tickTimeoutMs?: number;
-  /** Wraps the cluster worker's fleet engine: tests inject a worker that crashes mid-batch. */
-  wrapFleet?: (fleet: Fleet) => Fleet;
+  /** Wraps the cluster worker's clusterEngine engine: tests inject a worker that crashes mid-batch. */
+  wrapClusterEngine?: (clusterEngine: ClusterEngine) => ClusterEngine;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
 export interface EmbeddedStack {
   app: App;
   /** The cluster worker's composition (routers, metric sources, cluster access). */
-  fleetApp: FleetApp;
+  clusterEngineApp: ClusterEngineApp;
   /** The work queue between the tick and the cluster workers (SQS FIFO on AWS). */
   queue: LocalWorkQueue;
   /** Base URL of the local HTTP API: `POST /webhooks/{deploy,github,slack}`, `GET /rollouts[/{id}]`. */
@@ -245,7 +245,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       clock,
       ...(options.log ? { log: options.log } : {}),
     });
-    const fleetApp = createFleetApp({
+    const clusterEngineApp = createClusterEngineApp({
       config,
       store,
       connector: createClusterConnector({
@@ -285,17 +285,19 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const queue = new LocalWorkQueue({ clock, visibilityTimeoutMs: 6 * 60_000 });
     const worked = new Map<string, TickSummary>();
     const workKey = (w: ClusterWork): string => `${w.cluster}.${w.dueAt}.${w.rollouts.join(',')}`;
-    const fleet = options.wrapFleet ? options.wrapFleet(fleetApp.fleet) : fleetApp.fleet;
-    const recording: Fleet = {
-      ...fleet,
+    const clusterEngine = options.wrapClusterEngine
+      ? options.wrapClusterEngine(clusterEngineApp.clusterEngine)
+      : clusterEngineApp.clusterEngine;
+    const recording: ClusterEngine = {
+      ...clusterEngine,
       work: async (w) => {
-        const summary = await fleet.work(w);
+        const summary = await clusterEngine.work(w);
         worked.set(workKey(w), summary);
         return summary;
       },
     };
     const workerHandler = makeClusterWorkerHandler(
-      async () => ({ ...fleetApp, fleet: recording }),
+      async () => ({ ...clusterEngineApp, clusterEngine: recording }),
       logger,
       metrics,
     );
@@ -338,7 +340,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
     return {
       app,
-      fleetApp,
+      clusterEngineApp,
       queue,
       url: gateway.url,
       secrets,

@@ -131,7 +131,7 @@ export async function startTestStack(
     seed?: number;
     kubeconfigPath?: string;
     budgetTimer?: BudgetTimer;
-    wrapFleet?: EmbeddedStackOptions['wrapFleet'];
+    wrapClusterEngine?: EmbeddedStackOptions['wrapClusterEngine'];
     wrapStore?: (store: RolloutStore) => RolloutStore;
   } = {},
 ): Promise<{ stack: EmbeddedStack; clock: FakeClock; client: LocalClient }> {
@@ -144,7 +144,7 @@ export async function startTestStack(
     seed: options.seed ?? 1,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
     ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
-    ...(options.wrapFleet ? { wrapFleet: options.wrapFleet } : {}),
+    ...(options.wrapClusterEngine ? { wrapClusterEngine: options.wrapClusterEngine } : {}),
     ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
   });
   return { stack, clock, client: clientFor(stack, clock) };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Fleet } from '../../lib/engine/engine.js';
+import type { ClusterEngine } from '../../lib/engine/engine.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
 import type { EmbeddedStack } from '../../lib/local/embedded-stack.js';
 import type { LocalClient } from '../../lib/local/local-client.js';
@@ -18,15 +18,15 @@ describe('tick → work queue → cluster worker', () => {
   /** Armed by the test: the next worker for a multi-rollout message advances one rollout, then dies. */
   let crashNext = false;
 
-  const crashing = (fleet: Fleet): Fleet => ({
-    ...fleet,
+  const crashing = (clusterEngine: ClusterEngine): ClusterEngine => ({
+    ...clusterEngine,
     work: async (work) => {
       if (crashNext && work.rollouts.length > 1) {
         crashNext = false;
-        await fleet.work({ ...work, rollouts: work.rollouts.slice(0, 1) });
+        await clusterEngine.work({ ...work, rollouts: work.rollouts.slice(0, 1) });
         throw new Error('worker crashed mid-batch');
       }
-      return fleet.work(work);
+      return clusterEngine.work(work);
     },
   });
 
@@ -37,7 +37,7 @@ describe('tick → work queue → cluster worker', () => {
     ({ stack, clock, client } = await startTestStack(dynamo, {
       config: e2eConfig({ targets: { ...config.targets, api: e2eTarget('sim', 'api') } }),
       seed: 41,
-      wrapFleet: crashing,
+      wrapClusterEngine: crashing,
     }));
   }, 120_000);
 

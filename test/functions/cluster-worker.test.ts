@@ -4,7 +4,7 @@ import { makeClusterWorkerHandler } from '../../functions/cluster-worker.js';
 import type { ClusterWork } from '../../lib/queue/cluster-work.js';
 import { CONFIG, NOW } from './fixtures.js';
 import { lambdaContext, quietLogger } from './lambda-events.js';
-import { recordingFleet } from './recording-engine.js';
+import { recordingClusterEngine } from './recording-engine.js';
 
 let sequence = 0;
 function record(body: unknown, group: string): SQSRecord {
@@ -33,25 +33,25 @@ function record(body: unknown, group: string): SQSRecord {
 const work = (cluster: string, rollouts: string[]): ClusterWork => ({ cluster, rollouts, dueAt: NOW });
 
 function worker(failOn: string[] = []) {
-  const fleet = recordingFleet(new Set(failOn));
+  const clusterEngine = recordingClusterEngine(new Set(failOn));
   const handler = makeClusterWorkerHandler(
-    async () => ({ config: CONFIG, fleet, clock: () => NOW }),
+    async () => ({ config: CONFIG, clusterEngine, clock: () => NOW }),
     quietLogger(),
   );
-  return { fleet, handler };
+  return { clusterEngine, handler };
 }
 
 describe('cluster worker (SQS FIFO, Powertools batch)', () => {
   it("advances each message's cluster and reports no failure", async () => {
-    const { fleet, handler } = worker();
+    const { clusterEngine, handler } = worker();
     const records = [record(work('east', ['a-1', 'b-1']), 'east'), record(work('west', ['c-1']), 'west')];
     const response = await handler({ Records: records }, lambdaContext('aviary-cluster-worker'));
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(fleet.worked).toEqual([work('east', ['a-1', 'b-1']), work('west', ['c-1'])]);
+    expect(clusterEngine.worked).toEqual([work('east', ['a-1', 'b-1']), work('west', ['c-1'])]);
   });
 
   it("fails a crashed cluster's message and the rest of its group, and goes on with the other clusters", async () => {
-    const { fleet, handler } = worker(['east']);
+    const { clusterEngine, handler } = worker(['east']);
     const records = [
       record(work('east', ['a-1']), 'east'),
       record(work('west', ['c-1']), 'west'),
@@ -62,11 +62,11 @@ describe('cluster worker (SQS FIFO, Powertools batch)', () => {
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
       [records[0]?.messageId, records[2]?.messageId].sort(),
     );
-    expect(fleet.worked).toEqual([work('west', ['c-1'])]);
+    expect(clusterEngine.worked).toEqual([work('west', ['c-1'])]);
   });
 
   it('fails messages that are not cluster work (they end in the dead-letter queue), never acting on them', async () => {
-    const { fleet, handler } = worker();
+    const { clusterEngine, handler } = worker();
     const bad = [
       record('not json', 'x'),
       record({ cluster: 'east', rollouts: [], dueAt: NOW }, 'y'),
@@ -76,6 +76,6 @@ describe('cluster worker (SQS FIFO, Powertools batch)', () => {
     const good = record(work('west', ['c-1']), 'west');
     const response = await handler({ Records: [...bad, good] }, lambdaContext('aviary-cluster-worker'));
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(bad.map((r) => r.messageId));
-    expect(fleet.worked).toEqual([work('west', ['c-1'])]);
+    expect(clusterEngine.worked).toEqual([work('west', ['c-1'])]);
   });
 });

@@ -1,7 +1,7 @@
-import type { App, FleetApp, Secrets } from '../../lib/app/app.js';
+import type { App, ClusterEngineApp, Secrets } from '../../lib/app/app.js';
 import { newRollout } from '../../lib/core/rollout-start.js';
 import { transition } from '../../lib/core/transition.js';
-import type { Engine, Fleet } from '../../lib/engine/engine.js';
+import type { ClusterEngine, Engine } from '../../lib/engine/engine.js';
 import { type AviaryConfig, AviaryConfigSchema, type ResolvedTarget } from '../../lib/model/config.js';
 import { PolicySchema } from '../../lib/model/policy.js';
 import type { Rollout } from '../../lib/model/rollout.js';
@@ -101,6 +101,6 @@ export function appWith(engine: Engine, patch: Partial<App> = {}): App {
   return { config: CONFIG, secrets: SECRETS, engine, requests: memoryLedger(), clock: () => NOW, ...patch };
 }
 
-export function fleetAppWith(fleet: Fleet): FleetApp {
-  return { config: CONFIG, fleet, clock: () => NOW };
+export function clusterEngineAppWith(clusterEngine: ClusterEngine): ClusterEngineApp {
+  return { config: CONFIG, clusterEngine, clock: () => NOW };
 }

@@ -1,7 +1,7 @@
 import type {
+  ClusterEngine,
   CommandResult,
   Engine,
-  Fleet,
   ListOptions,
   RetryInput,
   RolloutStatus,
@@ -121,8 +121,10 @@ export function recordingEngine(
   };
 }
 
-/** A fleet engine that records the work it is given and answers with each rollout advanced on a healthy cluster. */
-export function recordingFleet(failOn: ReadonlySet<string> = new Set()): Fleet & { worked: ClusterWork[] } {
+/** A cluster engine that records the work it is given and answers with each rollout advanced on a healthy cluster. */
+export function recordingClusterEngine(
+  failOn: ReadonlySet<string> = new Set(),
+): ClusterEngine & { worked: ClusterWork[] } {
   const worked: ClusterWork[] = [];
   const summaryOf = (work: ClusterWork): TickSummary => ({
     at: NOW,

@@ -3,9 +3,9 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createClusterConnector } from '../cluster/create-connector.js';
-import type { FleetApp } from './app.js';
+import type { ClusterEngineApp } from './app.js';
 import { composeOnSecretChange } from './compose-on-secret-change.js';
-import { createFleetApp } from './create-fleet-app.js';
+import { createClusterEngineApp } from './create-cluster-engine-app.js';
 import { engineLog, lambdaBase, lambdaNotifier, NOTIFIER_SECRETS, traced } from './lambda-parts.js';
 import { createSecretsLoader } from './secrets.js';
 
@@ -13,7 +13,10 @@ import { createSecretsLoader } from './secrets.js';
  * The composition of the scheduled tick on Lambda: the only one with cluster access, routers and metric
  * sources. Its secrets are the notifier's (Slack, GitHub, view links); rebuilt when one is rotated.
  */
-export function lambdaFleetApp(options: { logger: Logger; tracer?: Tracer }): () => Promise<FleetApp> {
+export function lambdaClusterEngineApp(options: {
+  logger: Logger;
+  tracer?: Tracer;
+}): () => Promise<ClusterEngineApp> {
   const { logger, tracer } = options;
   return composeOnSecretChange(
     () => ({
@@ -30,7 +33,7 @@ export function lambdaFleetApp(options: { logger: Logger; tracer?: Tracer }): ()
     }),
     (parts) => parts.loadSecrets(),
     (parts, secrets) =>
-      createFleetApp({
+      createClusterEngineApp({
         config: parts.config,
         store: parts.store,
         connector: parts.connector,

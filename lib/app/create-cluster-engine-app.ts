@@ -1,17 +1,17 @@
 import { createJudge } from '../analysis/create-judge.js';
 import type { ClusterConnector } from '../cluster/cluster-connector.js';
 import { createKubeWorkloads } from '../cluster/kube-workloads.js';
+import { createClusterEngine } from '../engine/cluster-engine.js';
 import type { BudgetTimer } from '../engine/cluster-fanout.js';
 import type { EngineLog } from '../engine/engine-deps.js';
-import { createFleet } from '../engine/fleet-engine.js';
 import { createMetricSource } from '../metrics/create-metric-source.js';
 import type { AviaryConfig } from '../model/config.js';
 import type { Notifier } from '../notify/notifier.js';
 import { createTrafficRouter } from '../router/create-router.js';
 import type { RolloutStore } from '../store/rollout-store.js';
-import type { FleetApp } from './app.js';
+import type { ClusterEngineApp } from './app.js';
 
-export interface FleetAppParts {
+export interface ClusterEngineAppParts {
   config: AviaryConfig;
   store: RolloutStore;
   connector: ClusterConnector;
@@ -23,9 +23,9 @@ export interface FleetAppParts {
 }
 
 /** The composition of the scheduled tick: the only one with routers, metric sources, workloads and clusters. */
-export function createFleetApp(parts: FleetAppParts): FleetApp {
+export function createClusterEngineApp(parts: ClusterEngineAppParts): ClusterEngineApp {
   const clock = parts.clock ?? Date.now;
-  const fleet = createFleet({
+  const clusterEngine = createClusterEngine({
     config: parts.config,
     store: parts.store,
     connector: parts.connector,
@@ -38,5 +38,5 @@ export function createFleetApp(parts: FleetAppParts): FleetApp {
     log: parts.log ?? (() => {}),
     ...(parts.budgetTimer ? { budgetTimer: parts.budgetTimer } : {}),
   });
-  return { config: parts.config, fleet, clock };
+  return { config: parts.config, clusterEngine, clock };
 }
