@@ -79,7 +79,7 @@ export interface EmbeddedStackOptions {
   openViews?: boolean;
   /** The scheduled function's timeout, as configured on Lambda (60 s by default; 900 s at most). */
   tickTimeoutMs?: number;
-  /** Wraps the cluster worker's clusterEngine engine: tests inject a worker that crashes mid-batch. */
+  /** Wraps the cluster worker's cluster engine: tests inject a worker that crashes mid-batch. */
   wrapClusterEngine?: (clusterEngine: ClusterEngine) => ClusterEngine;
 }
 
