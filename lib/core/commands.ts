@@ -1,7 +1,10 @@
 import type { Action } from '../model/action.js';
+import type { ActiveFreeze } from '../model/freeze.js';
 import { type Policy, stepWeightsOf } from '../model/policy.js';
 import { type Command, type Decision, isTerminal, type Rollout } from '../model/rollout.js';
+import { describeFreezes } from './active-freezes.js';
 import { transition } from './transition.js';
+import { unfreeze } from './unfreeze.js';
 
 export interface CommandInput {
   rollout: Rollout;
@@ -10,19 +13,22 @@ export interface CommandInput {
   /** Slack user ids allowed to act on the rollout's target. */
   approvers: string[];
   now: number;
+  /** Freezes in force for the rollout's target: an approval that would shift traffic waits for their end. */
+  freezes?: readonly ActiveFreeze[];
 }
 
 export type CommandOutcome =
   | { ok: true; rollout: Rollout; decision: Decision; actions: Action[] }
-  | { ok: false; status: 403 | 409; error: string };
+  | { ok: false; status: 403 | 409 | 422; error: string };
 
-const refuse = (status: 403 | 409, error: string): CommandOutcome => ({ ok: false, status, error });
+const refuse = (status: 403 | 409 | 422, error: string): CommandOutcome => ({ ok: false, status, error });
 
 /**
  * Operator commands. Only the target's approvers may act; an approval or rejection is bound to the revision
  * and gate it was requested for, so a click on an old message can never promote a newer revision.
  */
-export function applyCommand({ rollout, command, policy, approvers, now }: CommandInput): CommandOutcome {
+export function applyCommand(input: CommandInput): CommandOutcome {
+  const { rollout, command, policy, approvers, now } = input;
   if (!approvers.includes(command.actor)) {
     return refuse(403, `${command.actor} is not an approver of target ${rollout.target}`);
   }
@@ -48,6 +54,13 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
         return refuse(409, `this request was for ${command.gate}, but the pending gate is ${approval.gate}`);
       }
       if (now > approval.expiresAt) return refuse(409, `the approval request for ${rollout.id} has expired`);
+      const frozen = rollout.freezeOverride ? [] : (input.freezes ?? []);
+      if (command.kind === 'approve' && frozen.length > 0) {
+        return refuse(
+          409,
+          `target ${rollout.target} is frozen: ${describeFreezes(frozen)}; an approver can lift it with "unfreeze ${rollout.id} <reason>"`,
+        );
+      }
       if (command.kind === 'reject') {
         return done(
           transition(
@@ -144,6 +157,10 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
           { action: 'resume', rule: 'resumed', reason: `resumed by ${command.actor}${why}`, ...by },
         ),
       );
+    }
+    case 'unfreeze': {
+      const step = unfreeze(rollout, command, now, input.freezes ?? []);
+      return 'error' in step ? refuse(step.status, step.error) : done(step);
     }
     case 'abort':
       if (rollout.phase === 'rolling_back' || rollout.phase === 'promoting') {

@@ -1,4 +1,5 @@
 import { policyFor, resolveTarget } from '../config/load-config.js';
+import { activeFreezes } from '../core/active-freezes.js';
 import { applyCommand } from '../core/commands.js';
 import { newRollout, supersede } from '../core/rollout-start.js';
 import { ConflictError } from '../errors.js';
@@ -105,12 +106,14 @@ async function runCommand(deps: EngineDeps, ref: string, command: Command): Prom
     if (!rollout) return { ok: false, status: 404, error: `no rollout or target "${ref}"` };
     const target = resolveTarget(deps.config, rollout.target);
     if (!target) return { ok: false, status: 404, error: `target ${rollout.target} is no longer configured` };
+    const now = deps.clock();
     const outcome = applyCommand({
       rollout,
       command,
       policy: policyFor(deps.config, target.name),
       approvers: target.approvers,
-      now: deps.clock(),
+      now,
+      freezes: activeFreezes(deps.config.freezes, rollout.target, now),
     });
     if (!outcome.ok) return outcome;
     try {

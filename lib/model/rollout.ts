@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ExplanationSchema } from './explanation.js';
+import { FreezeOverrideSchema } from './freeze.js';
 import { MetricsWindowSchema, WeightsSchema } from './observation.js';
 
 export const PHASES = [
@@ -68,6 +69,7 @@ export const DecisionSchema = z.object({
     'resume',
     'abort',
     'supersede',
+    'unfreeze',
   ]),
   /** Rule id, e.g. `canary_not_ready`, `judge.pass`, `progress_deadline`, `traffic_share_mismatch`. */
   rule: z.string(),
@@ -111,12 +113,18 @@ export const RolloutSchema = z.object({
   slack: z.object({ channel: z.string(), ts: z.string() }).nullable(),
   /** Observed weights the last time the tick read the router. */
   observedWeights: WeightsSchema.nullable(),
+  /** The freezes holding this rollout back, since when; cleared (with a decision) when they end. */
+  freeze: z.object({ names: z.array(z.string()), reason: z.string(), since: z.number() }).nullish(),
+  /** An approver lifted the freezes for this rollout, with the reason (audited in the history too). */
+  freezeOverride: FreezeOverrideSchema.nullish(),
+  /** The fleet rollout and wave (1-based) this rollout belongs to, when a fleet started it. */
+  fleet: z.object({ id: z.string(), wave: z.number().int().min(1) }).nullish(),
 });
 export type Rollout = z.infer<typeof RolloutSchema>;
 
 /** Operator commands from Slack (buttons, `/aviary`) and the API. */
 export const CommandSchema = z.object({
-  kind: z.enum(['approve', 'reject', 'pause', 'resume', 'abort']),
+  kind: z.enum(['approve', 'reject', 'pause', 'resume', 'abort', 'unfreeze']),
   actor: z.string(),
   /** For approve/reject from a button: the revision and gate the request was made for. */
   revision: RevisionSchema.optional(),
