@@ -34,8 +34,8 @@ export const SourceSchema = z.object({
   actor: z.string().optional(),
 });
 
-/** Which gate an approval request is for; approvals are bound to (rollout id, revision, gate). */
-export const GateSchema = z.union([z.literal('promotion'), z.string().regex(/^step:\d+$/)]);
+/** Which gate an approval request is for (`wave:N` for a fleet's wave N); approvals are bound to (id, revision, gate). */
+export const GateSchema = z.union([z.literal('promotion'), z.string().regex(/^(step|wave):\d+$/)]);
 export type Gate = z.infer<typeof GateSchema>;
 
 export const PendingApprovalSchema = z.object({
