@@ -8,6 +8,7 @@ import type { AviaryConfig } from '../model/config.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { SlackResponder } from '../notify/slack-responder.js';
 import { createTrafficRouter } from '../router/create-router.js';
+import type { FleetStore } from '../store/fleet-store.js';
 import type { RolloutStore } from '../store/rollout-store.js';
 import type { App, Secrets } from './app.js';
 
@@ -15,6 +16,8 @@ export interface AppParts {
   config: AviaryConfig;
   secrets: Secrets;
   store: RolloutStore;
+  /** Fleet rollouts (same table); without it, deploy events naming a fleet are refused. */
+  fleets?: FleetStore;
   connector: ClusterConnector;
   notifier: Notifier;
   clock?: () => number;
@@ -28,6 +31,7 @@ export function createApp(parts: AppParts): App {
   const engine = createEngine({
     config: parts.config,
     store: parts.store,
+    ...(parts.fleets ? { fleets: parts.fleets } : {}),
     connector: parts.connector,
     routers: createTrafficRouter,
     metrics: createMetricSource,

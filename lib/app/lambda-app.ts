@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { Notifier } from '../notify/notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder } from '../notify/slack-responder.js';
+import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import type { App } from './app.js';
 import { createApp } from './create-app.js';
@@ -41,6 +42,7 @@ async function buildLambdaApp(): Promise<App> {
     config,
     secrets,
     store: new DynamoDbRolloutStore({ client: doc, tableName }),
+    fleets: new DynamoDbFleetStore({ client: doc, tableName }),
     connector: createClusterConnector(),
     notifier,
     respond: createSlackResponder({ log: (level, message, data) => logger[level](message, data ?? {}) }),

@@ -273,7 +273,10 @@ function reverting(fleet: FleetRollout, byId: ReadonlyMap<string, FleetMember>, 
   return { ...step, actions: [{ type: 'notify' }] };
 }
 
-/** Records the rollout the engine started for `target` of wave `wave` (1-based), and what it ran before. */
+/**
+ * Records the rollout the engine started for `target` of wave `wave` (1-based), and what it ran before. The
+ * version is left alone: the engine records every start of a step, then saves them in one write.
+ */
 export function recordMember(
   fleet: FleetRollout,
   wave: number,
@@ -292,5 +295,5 @@ export function recordMember(
           previous: { ...state.previous, [target]: previous },
         }
       : { reverts: { ...state.reverts, [target]: rolloutId } };
-  return { ...fleet, waves: withWave(fleet, wave - 1, patch), version: fleet.version + 1, updatedAt: now };
+  return { ...fleet, waves: withWave(fleet, wave - 1, patch), updatedAt: now };
 }

@@ -17,6 +17,7 @@ import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder, type SlackResponder } from '../notify/slack-responder.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
+import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpGateway, startHttpGateway } from './http-gateway.js';
@@ -123,6 +124,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       config,
       secrets,
       store: new DynamoDbRolloutStore({ client: dynamo.doc, tableName }),
+      fleets: new DynamoDbFleetStore({ client: dynamo.doc, tableName }),
       connector: createClusterConnector({
         simulated: (name) => {
           const cluster = clusters.get(name);

@@ -1,4 +1,5 @@
 import type { ResolvedTarget } from '../model/config.js';
+import type { FleetRolloutStatus } from '../model/fleet-status.js';
 import type { Rollout } from '../model/rollout.js';
 
 export interface MessageRef {
@@ -13,4 +14,13 @@ export interface MessageRef {
  */
 export interface Notifier {
   publish(rollout: Rollout, target: ResolvedTarget): Promise<MessageRef | null>;
+  /**
+   * A fleet rollout's one message, a row per wave, posted to `channel` the first time and updated in place at
+   * `ref` afterwards. Notifiers without it say nothing about fleets.
+   */
+  publishFleet?(
+    fleet: FleetRolloutStatus,
+    ref: MessageRef | null,
+    channel: string | undefined,
+  ): Promise<MessageRef | null>;
 }

@@ -1,5 +1,6 @@
 import type { ResolvedTarget } from '../model/config.js';
 import type { Rollout } from '../model/rollout.js';
+import { renderFleetMessage } from '../slack/fleet-message.js';
 import { renderRolloutMessage } from '../slack/rollout-message.js';
 import { createSlackWebApi, SlackApiError } from '../slack/web-api.js';
 import type { MessageRef, Notifier } from './notifier.js';
@@ -48,6 +49,27 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
   };
 
   return {
+    async publishFleet(fleet, ref, channel) {
+      const message = renderFleetMessage(fleet);
+      if (ref) {
+        try {
+          await api.call('chat.update', { ...ref, text: message.text, blocks: message.blocks });
+          return ref;
+        } catch (e) {
+          if (!(e instanceof SlackApiError && MESSAGE_GONE.has(e.error))) throw e;
+        }
+      }
+      const to = channel ?? options.defaultChannel;
+      if (!to) return null;
+      const answer = await api.call('chat.postMessage', {
+        channel: to,
+        text: message.text,
+        blocks: message.blocks,
+      });
+      if (!answer.channel || !answer.ts)
+        throw new SlackApiError('chat.postMessage', 'missing channel or ts in answer');
+      return { channel: answer.channel, ts: answer.ts };
+    },
     async publish(rollout, target) {
       try {
         if (rollout.slack) {

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { CommandSchema } from '../model/rollout.js';
 import type { SlackRequest } from './slack-request.js';
 
-export const SLASH_VERBS = ['approve', 'reject', 'pause', 'resume', 'abort', 'status'] as const;
+export const SLASH_VERBS = ['approve', 'reject', 'pause', 'resume', 'abort', 'unfreeze', 'status'] as const;
 
 export const SLASH_USAGE = [
-  'Usage: `/aviary <approve|reject|pause|resume|abort|status> <rollout-id or target> [reason]`',
+  'Usage: `/aviary <approve|reject|pause|resume|abort|unfreeze|status> <rollout-id, target or fleet> [reason]`',
   "• `/aviary status` lists recent rollouts; `/aviary status podinfo` shows the target's latest.",
-  '• `/aviary approve podinfo-3 looks good` approves the pending gate of rollout podinfo-3.',
+  '• `/aviary approve podinfo-3 looks good` approves the pending gate of rollout podinfo-3 (or the waiting wave of a fleet rollout).',
+  '• `/aviary unfreeze podinfo-3 security fix` lets podinfo-3 go on during a freeze; the reason is required and audited.',
 ].join('\n');
 
 /** The fields of a slash-command POST that Aviary reads. */
@@ -46,6 +47,8 @@ export function parseSlashCommand(form: URLSearchParams): SlackRequest {
   if (verb === 'status') return { kind: 'status', ref: ref ?? null, actor };
   if (ref === undefined) return usage(`\`${verb}\` needs a rollout id or a target.`);
   const reason = rest.join(' ');
+  if (verb === 'unfreeze' && !reason)
+    return usage('`unfreeze` needs a reason: it is kept in the audit history.');
   if (reason.length > MAX_REASON) return usage(`The reason is longer than ${MAX_REASON} characters.`);
   const command = CommandSchema.parse({
     kind: verb,

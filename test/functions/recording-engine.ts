@@ -57,6 +57,9 @@ export function recordingEngine(overrides: Partial<Engine> = {}): Engine & { cal
     async status(id) {
       return statusOf(id);
     },
+    async fleetStatus() {
+      return null;
+    },
     async list(options) {
       const all = [...known.keys()].map((id) => statusOf(id) as RolloutStatus);
       return all
@@ -83,6 +86,7 @@ export function recordingEngine(overrides: Partial<Engine> = {}): Engine & { cal
       calls.push({ method: 'status', id });
       return engine.status(id);
     },
+    fleetStatus: (id) => engine.fleetStatus(id),
     list: (options) => {
       calls.push({ method: 'list', options });
       return engine.list(options);

@@ -54,7 +54,7 @@ describe('/aviary slash command', () => {
       const parsed = parseSlackBody(slashBody(text));
       expect(parsed.kind, text).toBe('usage');
       if (parsed.kind === 'usage')
-        expect(parsed.text).toContain('/aviary <approve|reject|pause|resume|abort|status>');
+        expect(parsed.text).toContain('/aviary <approve|reject|pause|resume|abort|unfreeze|status>');
     }
   });
 

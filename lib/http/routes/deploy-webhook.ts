@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
+import { started } from '../../engine/started.js';
 import { verifyDeployRequest } from '../../signatures/deploy-hmac.js';
 import { DeployRequestSchema } from '../deploy-request.js';
 import { engineRefusal } from '../engine-refusal.js';
@@ -47,9 +48,9 @@ export async function handleDeployWebhook(
     },
   });
   if (!result.ok) throw engineRefusal(result);
-  const { id, target, revision, phase } = result.rollout;
+  const { id, target, revision, phase, kind } = started(result);
   return jsonResponse(result.created ? 202 : 200, {
-    rollout: { id, target, revision, phase },
+    rollout: { id, target, revision, phase, ...(kind === 'fleet' ? { kind } : {}) },
     created: result.created,
     ...(result.superseded ? { superseded: result.superseded } : {}),
   });

@@ -1,7 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
-import { targetsForGithubEnvironment } from '../../config/load-config.js';
+import { fleetsForGithubEnvironment, targetsForGithubEnvironment } from '../../config/load-config.js';
 import type { StartResult } from '../../engine/engine.js';
+import { started as startedSummary } from '../../engine/started.js';
 import { RevisionSchema } from '../../model/rollout.js';
 import { verifyGithubSignature } from '../../signatures/github.js';
 import { engineRefusal } from '../engine-refusal.js';
@@ -44,7 +45,11 @@ export async function handleGithubWebhook(
   if (payload.action && payload.action !== 'created')
     return ignored(`deployment action "${payload.action}" is not handled`);
   const { deployment } = payload;
-  const targets = targetsForGithubEnvironment(app.config, deployment.environment).map((t) => t.name);
+  // A fleet mapped to the environment is started like a target (its rollout takes the targets wave by wave).
+  const targets = [
+    ...targetsForGithubEnvironment(app.config, deployment.environment).map((t) => t.name),
+    ...fleetsForGithubEnvironment(app.config, deployment.environment),
+  ];
   if (targets.length === 0)
     return ignored(`no target is mapped to GitHub environment "${deployment.environment}"`);
   const revision = deployment.sha ?? deployment.ref;
@@ -83,11 +88,12 @@ export async function handleGithubWebhook(
     rollouts: results.map(({ target, result }) =>
       result.ok
         ? {
-            id: result.rollout.id,
+            id: startedSummary(result).id,
             target,
-            revision: result.rollout.revision,
-            phase: result.rollout.phase,
+            revision: startedSummary(result).revision,
+            phase: startedSummary(result).phase,
             created: result.created,
+            ...(result.fleet ? { kind: 'fleet' } : {}),
           }
         : { target, error: { status: result.status, message: result.error } },
     ),

@@ -27,7 +27,8 @@ export async function handleRolloutsApi(app: App, event: HttpApiEvent, _logger: 
     const valid = Name.safeParse(id);
     if (!valid.success)
       throw new HttpError(400, 'invalid_id', `rollout id ${valid.error.issues[0]?.message}`);
-    const status = await app.engine.status(valid.data);
+    // A rollout id, else a fleet rollout id or a fleet name (its rollout under way, else its latest).
+    const status = (await app.engine.status(valid.data)) ?? (await app.engine.fleetStatus(valid.data));
     if (!status) throw new HttpError(404, 'not_found', `no rollout "${valid.data}"`);
     return jsonResponse(200, status);
   }

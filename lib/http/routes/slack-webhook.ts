@@ -60,7 +60,8 @@ export async function handleSlackWebhook(app: App, event: HttpApiEvent, logger: 
         throw engineRefusal(result);
       }
       if (via === 'button') return acknowledged();
-      return ephemeral(`${result.message} (\`${result.rollout.id}\` is now *${result.rollout.phase}*)`);
+      const subject = result.rollout ?? result.fleet;
+      return ephemeral(`${result.message} (\`${subject.id}\` is now *${subject.phase}*)`);
     }
   }
 }
