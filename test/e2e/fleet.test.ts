@@ -296,6 +296,9 @@ describe('fleet rollouts in waves across three simulated clusters', () => {
       actor: APPROVER,
       reason: expect.stringContaining('hotfix for checkout'),
     });
+    // /aviary status names the fleet rollout, a line per wave; the override shows as lifted.
+    const status = await client.slash('status podinfo', APPROVER);
+    expect(JSON.stringify(status.body)).toMatch(/podinfo-1.{1,4} fleet podinfo.*wave 2 running/);
     fleet = await tickUntil(id, (f) => f.phase === 'succeeded');
     expect(fleet.waves.map((w) => w.status)).toEqual(['succeeded', 'succeeded']);
   }, 240_000);

@@ -3,7 +3,7 @@ import type { App } from '../../app/app.js';
 import type { RolloutStatus } from '../../engine/engine.js';
 import { verifySlackRequest } from '../../signatures/slack.js';
 import { parseSlackBody } from '../../slack/parse-slack-body.js';
-import { statusText } from '../../slack/status-text.js';
+import { fleetStatusText, statusText } from '../../slack/status-text.js';
 import { engineRefusal } from '../engine-refusal.js';
 import type { HttpApiEvent } from '../http-api-event.js';
 import { HttpError } from '../http-error.js';
@@ -46,6 +46,8 @@ export async function handleSlackWebhook(app: App, event: HttpApiEvent, logger: 
       return ephemeral(request.text);
     case 'status': {
       const statuses = await findStatuses(app, request.ref);
+      const fleet = statuses === null && request.ref ? await app.engine.fleetStatus(request.ref) : null;
+      if (fleet) return ephemeral(fleetStatusText(fleet));
       if (statuses === null) throw new HttpError(404, 'not_found', `no rollout or target "${request.ref}"`);
       return ephemeral(statusText(statuses));
     }
