@@ -41,7 +41,7 @@ async function start(deps: EngineDeps, hooks: RolloutHooks, input: StartInput): 
   const fleet = input.fleet ? null : resolveFleet(deps.config, input.target);
   if (fleet) return startFleet(deps, hooks, fleet, input);
   const target = resolveTarget(deps.config, input.target);
-  if (!target) return { ok: false, status: 404, error: `unknown target or fleet "${input.target}"` };
+  if (!target) return { ok: false, status: 404, error: `unknown target "${input.target}" (no target or fleet of that name)` };
   const policy = policyFor(deps.config, target.name);
   // A delivery id names one request of one sender; seen again (a retry, a replay, a redelivery from GitHub's
   // UI long after) it answers with the rollout it started, whatever has happened to the target since.
