@@ -1,17 +1,15 @@
 #!/usr/bin/env node
-// `npm run aviary -- <command> ...`: the operator CLI.
-const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
-  simulate: () => import('../lib/cli/simulate.js'),
-  schema: () => import('../lib/cli/schema.js'),
-  deploy: () => import('../lib/cli/deploy.js'),
-  slack: () => import('../lib/cli/slack.js'),
-};
+// `aviary <command> …` (`npm run aviary -- …`, or `npx aviary …`): the operator CLI.
+import { commandTable, topLevelUsage } from '../lib/cli/command-table.js';
 
 const [name, ...rest] = process.argv.slice(2);
-const load = name ? commands[name] : undefined;
-if (!load) {
-  process.stderr.write(`usage: aviary <${Object.keys(commands).join('|')}> [options]\n`);
+if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  process.stdout.write(topLevelUsage());
+  process.exit(name === undefined ? 2 : 0);
+}
+const entry = commandTable[name];
+if (!entry) {
+  process.stderr.write(`error: unknown command "${name}"\n${topLevelUsage()}`);
   process.exit(2);
 }
-const mod = await load();
-process.exitCode = await mod.run(rest);
+process.exitCode = await entry.run(rest);

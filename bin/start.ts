@@ -72,6 +72,7 @@ writeLocalSession({
   slackSigningSecret: secrets.slackSigningSecret,
   githubWebhookSecret: secrets.githubWebhookSecret,
   kubeconfig: stack.clusters.size > 0 ? kubeconfigPath : null,
+  ...(stack.events ? { eventsUrl: stack.events.eventsUrl } : {}),
 });
 const loop = startTickLoop(
   () => stack.tick(),

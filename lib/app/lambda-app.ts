@@ -1,12 +1,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { loadConfig } from '../config/load-config.js';
+import { createGithubStatuses } from '../github/deployment-statuses.js';
+import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
 import type { Notifier } from '../notify/notifier.js';
+import { outboundNotifier, rolloutLogUrl } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder } from '../notify/slack-responder.js';
 import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
+import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import type { App } from './app.js';
 import { createApp } from './create-app.js';
@@ -32,17 +37,34 @@ async function buildLambdaApp(): Promise<App> {
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const notifier: Notifier = secrets.slackBotToken
+  const slack: Notifier = secrets.slackBotToken
     ? createSlackNotifier({
         token: secrets.slackBotToken,
         log: (level, message, data) => logger[level](message, data),
       })
     : { publish: async () => null };
+  const github = secrets.githubToken ? createGithubStatuses({ token: secrets.githubToken }) : undefined;
+  const notifier = outboundNotifier({
+    slack,
+    github,
+    // Every transition on the default bus (or AVIARY_EVENT_BUS); AVIARY_EVENTS=off puts none.
+    events:
+      process.env.AVIARY_EVENTS === 'off'
+        ? undefined
+        : createEventBridgeNotifier({
+            client: new EventBridgeClient({}),
+            ...(process.env.AVIARY_EVENT_BUS ? { eventBusName: process.env.AVIARY_EVENT_BUS } : {}),
+          }),
+    logUrl: rolloutLogUrl(process.env.AVIARY_PUBLIC_URL),
+    log: (message, data) => logger.warn(message, data),
+  });
   return createApp({
+    ...(github ? { github } : {}),
     config,
     secrets,
     store: new DynamoDbRolloutStore({ client: doc, tableName }),
     fleets: new DynamoDbFleetStore({ client: doc, tableName }),
+    requests: new DynamoDbRequestLedger({ client: doc, tableName }),
     connector: createClusterConnector(),
     notifier,
     respond: createSlackResponder({ log: (level, message, data) => logger[level](message, data ?? {}) }),

@@ -10,6 +10,7 @@ export const SECRET_ENV = {
   slackSigningSecret: 'SLACK_SIGNING_SECRET',
   slackBotToken: 'SLACK_BOT_TOKEN',
   githubWebhookSecret: 'GITHUB_WEBHOOK_SECRET',
+  githubToken: 'GITHUB_TOKEN',
 } as const satisfies Record<keyof Secrets, string>;
 
 /** Names under `AVIARY_SECRETS_PREFIX` on AWS, e.g. `/aviary/prod/deploy-secret`. */
@@ -18,10 +19,11 @@ export const SECRET_NAMES = {
   slackSigningSecret: 'slack-signing-secret',
   slackBotToken: 'slack-bot-token',
   githubWebhookSecret: 'github-webhook-secret',
+  githubToken: 'github-token',
 } as const satisfies Record<keyof Secrets, string>;
 
 /** Aviary runs without Slack notifications when no bot token is configured. */
-const OPTIONAL: ReadonlySet<keyof Secrets> = new Set(['slackBotToken']);
+const OPTIONAL: ReadonlySet<keyof Secrets> = new Set(['slackBotToken', 'githubToken']);
 
 const DEFAULT_MAX_AGE_SECONDS = 300;
 
@@ -97,6 +99,7 @@ function toSecrets(values: Record<keyof Secrets, string | null>): Secrets {
     slackSigningSecret: values.slackSigningSecret ?? '',
     slackBotToken: values.slackBotToken,
     githubWebhookSecret: values.githubWebhookSecret ?? '',
+    githubToken: values.githubToken ?? null,
   };
 }
 

@@ -23,17 +23,28 @@ export type CommandOutcome =
 
 const refuse = (status: 403 | 409 | 422, error: string): CommandOutcome => ({ ok: false, status, error });
 
+/** Phases from which an operator may promote at once, skipping the remaining steps and analysis. */
+const PROMOTABLE: readonly Rollout['phase'][] = ['progressing', 'awaiting_approval', 'paused'];
+
 /**
  * Operator commands. Only the target's approvers may act; an approval or rejection is bound to the revision
  * and gate it was requested for, so a click on an old message can never promote a newer revision.
  */
 export function applyCommand(input: CommandInput): CommandOutcome {
   const { rollout, command, policy, approvers, now } = input;
-  if (!approvers.includes(command.actor)) {
+  if (command.via !== 'api' && !approvers.includes(command.actor)) {
     return refuse(403, `${command.actor} is not an approver of target ${rollout.target}`);
   }
   if (isTerminal(rollout.phase)) {
     return refuse(409, `rollout ${rollout.id} is ${rollout.phase}; nothing to ${command.kind}`);
+  }
+  // A command names the revision it was meant for: once the rollout is about another one, it is stale.
+  const gated = command.kind === 'approve' || command.kind === 'reject';
+  if (!gated && command.revision !== undefined && command.revision !== rollout.revision) {
+    return refuse(
+      409,
+      `this ${command.kind} was for revision ${command.revision}, but rollout ${rollout.id} is of revision ${rollout.revision}`,
+    );
   }
   const why = command.reason ? `: ${command.reason}` : '';
   const by = { actor: command.actor };
@@ -162,6 +173,35 @@ export function applyCommand(input: CommandInput): CommandOutcome {
       const step = unfreeze(rollout, command, now, input.freezes ?? []);
       return 'error' in step ? refuse(step.status, step.error) : done(step);
     }
+    case 'promote': {
+      // Skipping the evidence is an exception people must account for: no reason, no promotion.
+      if (!command.reason?.trim())
+        return refuse(422, 'promote skips the remaining steps and analysis: give a reason');
+      if (!PROMOTABLE.includes(rollout.phase)) {
+        const why = rollout.phase === 'pending' ? 'its canary is not ready yet' : `it is ${rollout.phase}`;
+        return refuse(409, `rollout ${rollout.id} cannot be promoted now: ${why}`);
+      }
+      const frozenNow = rollout.freezeOverride ? [] : (input.freezes ?? []);
+      if (frozenNow.length > 0) {
+        return refuse(
+          409,
+          `target ${rollout.target} is frozen: ${describeFreezes(frozenNow)}; an approver can lift it with "unfreeze ${rollout.id} <reason>"`,
+        );
+      }
+      return done(
+        transition(
+          rollout,
+          now,
+          { phase: 'promoting', approval: null, pausedFrom: null, progressAt: now },
+          {
+            action: 'promote',
+            rule: 'promoted_now',
+            reason: `promoted now by ${command.actor}, skipping ${remainingSteps(rollout, policy)}${why}`,
+            ...by,
+          },
+        ),
+      );
+    }
     case 'abort':
       if (rollout.phase === 'rolling_back' || rollout.phase === 'promoting') {
         return refuse(409, `rollout ${rollout.id} is ${rollout.phase}; it can no longer be aborted`);
@@ -185,6 +225,15 @@ export function applyCommand(input: CommandInput): CommandOutcome {
         ),
       );
   }
+}
+
+/** What a promote-now skips, for the audit trail. */
+function remainingSteps(rollout: Rollout, policy: Policy): string {
+  const left = stepWeightsOf(policy).slice(rollout.stepIndex + 1);
+  const gate = policy.approval.beforePromotion ? ' and the promotion approval' : '';
+  return left.length > 0
+    ? `steps ${left.map((w) => `${w}%`).join(', ')}${gate}`
+    : `the remaining analysis${gate}`;
 }
 
 function done(step: { rollout: Rollout; decision: Decision }): CommandOutcome {

@@ -10,6 +10,8 @@ export interface NewRolloutInput {
   source: Rollout['source'];
   policy: Policy;
   now: number;
+  retryOf?: string;
+  github?: Rollout['github'];
 }
 
 /** A rollout in `pending`: the canary is being prepared; no traffic moves until it is available. */
@@ -24,7 +26,9 @@ export function newRollout(input: NewRolloutInput): { rollout: Rollout; decision
     weight: 0,
     action: 'start',
     rule: 'deploy_event',
-    reason: `revision ${input.revision} announced${who} (${input.source.kind})`,
+    reason: input.retryOf
+      ? `retry of ${input.retryOf} (revision ${input.revision})${who}`
+      : `revision ${input.revision} announced${who} (${input.source.kind})`,
     ...(input.source.actor ? { actor: input.source.actor } : {}),
   };
   const rollout: Rollout = {
@@ -49,6 +53,8 @@ export function newRollout(input: NewRolloutInput): { rollout: Rollout; decision
     lastDecision: decision,
     slack: null,
     observedWeights: null,
+    ...(input.retryOf ? { retryOf: input.retryOf } : {}),
+    ...(input.github ? { github: input.github } : {}),
   };
   return { rollout, decision };
 }

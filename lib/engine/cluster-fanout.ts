@@ -1,3 +1,14 @@
+/**
+ * Starts a cluster's budget: calls `expire` once the budget is spent, unless the returned cancel runs first.
+ * Real time on Lambda; tests pass one driven by events so that no outcome depends on the machine's speed.
+ */
+export type BudgetTimer = (cluster: string, budgetMs: number, expire: () => void) => () => void;
+
+const realTimeBudget: BudgetTimer = (_cluster, budgetMs, expire) => {
+  const timer = setTimeout(expire, budgetMs);
+  return () => clearTimeout(timer);
+};
+
 export interface FanOutOptions {
   /** How many clusters are worked on at once. */
   concurrency: number;
@@ -5,6 +16,8 @@ export interface FanOutOptions {
   budgetMs: number;
   /** Monotonic milliseconds, for `ms` in the results. */
   clock?: () => number;
+  /** When each cluster's budget runs out; real time by default. */
+  budgetTimer?: BudgetTimer;
 }
 
 export interface ClusterOutcome<T> {
@@ -42,6 +55,7 @@ export async function fanOutByCluster<I extends { cluster: string }, T>(
     throw new Error(`fanOutByCluster: budgetMs must be a positive number, got ${budgetMs}`);
   }
   const clock = options.clock ?? (() => performance.now());
+  const budgetTimer = options.budgetTimer ?? realTimeBudget;
 
   const groups = new Map<string, I[]>();
   for (const item of items) {
@@ -55,14 +69,16 @@ export async function fanOutByCluster<I extends { cluster: string }, T>(
   const runOne = async (cluster: string, clusterItems: I[]): Promise<ClusterOutcome<T>> => {
     const controller = new AbortController();
     const started = clock();
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancel: (() => void) | undefined;
     const budget = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      cancel = budgetTimer(cluster, budgetMs, () => {
         const error = new ClusterBudgetExceeded(`cluster "${cluster}" timed out after ${budgetMs} ms`);
         controller.abort(error);
         reject(error);
-      }, budgetMs);
+      });
     });
+    // A budget that expires while nothing awaits it yet (a timer that fires at once) is not an unhandled error.
+    budget.catch(() => {});
     try {
       // Promise.resolve().then(...) turns a synchronous throw in `work` into this cluster's failure.
       const value = await Promise.race([
@@ -80,7 +96,7 @@ export async function fanOutByCluster<I extends { cluster: string }, T>(
         error: error instanceof Error ? error.message : String(error),
       };
     } finally {
-      clearTimeout(timer);
+      cancel?.();
     }
   };
 

@@ -8,6 +8,7 @@ import type { Notifier } from '../notify/notifier.js';
 import type { TrafficRouterFactory } from '../router/traffic-router.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { RolloutStore } from '../store/rollout-store.js';
+import type { BudgetTimer } from './cluster-fanout.js';
 
 /** Everything the engine does I/O through; each one an adapter behind a small interface. */
 export interface EngineDeps {
@@ -23,6 +24,8 @@ export interface EngineDeps {
   judgeFor: (policy: Policy) => Judge;
   clock: () => number;
   log: EngineLog;
+  /** When a cluster's per-tick budget runs out; real time unless a test drives it. */
+  budgetTimer?: BudgetTimer;
 }
 
 /** Structured log sink (Powertools Logger on Lambda, the terminal locally). */

@@ -9,16 +9,51 @@ export interface StartInput {
   revision: string;
   image?: string | null;
   source: Rollout['source'];
+  /**
+   * When the sender made the announcement (ms; the signed timestamp of a deploy webhook). An announcement
+   * older than the one behind the target's latest rollout is refused unless `force` is set.
+   */
+  announcedAt?: number;
+  force?: boolean;
+  /**
+   * A retry of this failed rollout: the same revision starts again as a new rollout (an announcement of the
+   * same revision would otherwise answer with the existing rollout). Only while it is the target's latest.
+   */
+  retryOf?: string;
+  /** GitHub deployment the rollout reports its statuses to. */
+  github?: Rollout['github'];
   /** Set when a fleet rollout starts this rollout for one of its waves. */
   fleet?: { id: string; wave: number };
   /** Inherited from a fleet rollout an approver unfroze, or set on a rollback of a promoted wave. */
   freezeOverride?: FreezeOverride;
 }
 
+export interface RetryInput {
+  actor: string;
+  via: 'slack' | 'api';
+  reason?: string;
+}
+
+export interface ListOptions {
+  target?: string;
+  phase?: Rollout['phase'];
+  /** Only rollouts not in a terminal phase. */
+  active?: boolean;
+  limit?: number;
+  /** Opaque position from a previous page's `cursor`. */
+  cursor?: string;
+}
+
+export interface RolloutPage {
+  rollouts: RolloutStatus[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  cursor: string | null;
+}
+
 export type StartResult =
   | { ok: true; rollout: Rollout; created: boolean; superseded?: string; fleet?: undefined }
   | { ok: true; fleet: FleetRollout; created: boolean; superseded?: string; rollout?: undefined }
-  | { ok: false; status: 404 | 409 | 422 | 501; error: string };
+  | { ok: false; status: 403 | 404 | 409 | 422 | 501; error: string };
 
 export type { FleetRolloutStatus };
 
@@ -46,6 +81,7 @@ export interface RolloutStatus {
   cluster: string;
   revision: string;
   image: string | null;
+  source: Rollout['source'];
   phase: Rollout['phase'];
   canaryWeight: number;
   stepIndex: number;
@@ -72,8 +108,12 @@ export interface Engine {
   command(ref: string, command: Command): Promise<CommandResult>;
   /** Advance every active rollout whose check is due; converge every active rollout's cluster state. */
   tick(): Promise<TickSummary>;
+  /** Starts a failed rollout's revision and image again, as a new rollout. */
+  retry(ref: string, input: RetryInput): Promise<StartResult>;
   status(id: string): Promise<RolloutStatus | null>;
   /** A fleet rollout by id, or a fleet's latest by fleet name. */
   fleetStatus(id: string): Promise<FleetRolloutStatus | null>;
   list(options?: { target?: string; limit?: number }): Promise<RolloutStatus[]>;
+  /** Newest first, filtered, one page at a time. */
+  page(options: ListOptions): Promise<RolloutPage>;
 }

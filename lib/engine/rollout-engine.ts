@@ -4,7 +4,17 @@ import { applyCommand } from '../core/commands.js';
 import { newRollout, supersede } from '../core/rollout-start.js';
 import { ConflictError } from '../errors.js';
 import { type Command, RevisionSchema, type Rollout } from '../model/rollout.js';
-import type { CommandResult, Engine, RolloutStatus, StartInput, StartResult } from './engine.js';
+import type { TargetHead } from '../store/rollout-store.js';
+import type {
+  CommandResult,
+  Engine,
+  ListOptions,
+  RetryInput,
+  RolloutPage,
+  RolloutStatus,
+  StartInput,
+  StartResult,
+} from './engine.js';
 import type { EngineDeps } from './engine-deps.js';
 import { advanceFleets, fleetCommand, fleetStatus, type RolloutHooks, startFleet } from './fleet-engine.js';
 import { publishAndRemember } from './publish.js';
@@ -22,6 +32,7 @@ export function createEngine(deps: EngineDeps): Engine {
   return {
     start: (input) => start(deps, hooks, input),
     command: (ref, command) => runCommand(deps, hooks, ref, command),
+    retry: (ref, input) => retry(deps, hooks, ref, input),
     tick: async () => {
       const summary = await runTick(deps);
       // Fleets after their rollouts, so a wave that just finished lets the next one start in the same tick.
@@ -31,6 +42,7 @@ export function createEngine(deps: EngineDeps): Engine {
     status: (id) => status(deps, id),
     fleetStatus: (id) => fleetStatus(deps, id),
     list: (options) => list(deps, options),
+    page: (options) => page(deps, options),
   };
 }
 
@@ -41,7 +53,12 @@ async function start(deps: EngineDeps, hooks: RolloutHooks, input: StartInput): 
   const fleet = input.fleet ? null : resolveFleet(deps.config, input.target);
   if (fleet) return startFleet(deps, hooks, fleet, input);
   const target = resolveTarget(deps.config, input.target);
-  if (!target) return { ok: false, status: 404, error: `unknown target "${input.target}" (no target or fleet of that name)` };
+  if (!target)
+    return {
+      ok: false,
+      status: 404,
+      error: `unknown target "${input.target}" (no target or fleet of that name)`,
+    };
   const policy = policyFor(deps.config, target.name);
   // A delivery id names one request of one sender; seen again (a retry, a replay, a redelivery from GitHub's
   // UI long after) it answers with the rollout it started, whatever has happened to the target since.
@@ -52,8 +69,26 @@ async function start(deps: EngineDeps, hooks: RolloutHooks, input: StartInput): 
       const existing = seen ? await deps.store.getRollout(seen) : null;
       if (existing) return { ok: true, rollout: existing, created: false };
     }
+    if (input.github && !input.retryOf) {
+      const { environment, deploymentId } = input.github;
+      const claim = await deps.store.claimGithubDeployment(target.name, environment, deploymentId);
+      if (!claim.ok) {
+        return {
+          ok: false,
+          status: 409,
+          error: `GitHub deployment ${deploymentId} is older than deployment ${claim.newest} already seen for ${target.name} in ${environment}; not rolling it out`,
+        };
+      }
+    }
     const head = await deps.store.getHead(target.name);
-    if (head?.latestRevision === input.revision && head.latestRolloutId) {
+    if (input.retryOf && head?.latestRolloutId !== input.retryOf) {
+      return {
+        ok: false,
+        status: 409,
+        error: `${head?.latestRolloutId ?? 'another rollout'} is newer than ${input.retryOf}; retry the newest rollout of ${target.name} or announce a revision`,
+      };
+    }
+    if (!input.retryOf && head?.latestRevision === input.revision && head.latestRolloutId) {
       // The same delivery (or the same revision announced twice) is the same rollout.
       const existing = await deps.store.getRollout(head.latestRolloutId);
       if (existing && input.image && existing.image && input.image !== existing.image) {
@@ -66,6 +101,8 @@ async function start(deps: EngineDeps, hooks: RolloutHooks, input: StartInput): 
       }
       if (existing) return { ok: true, rollout: existing, created: false };
     }
+    const older = olderAnnouncement(input, head);
+    if (older) return { ok: false, status: 409, error: older };
     const now = deps.clock();
     const id = `${target.name}-${(head?.seq ?? 0) + 1}`;
     const active = head?.activeRolloutId ? await deps.store.getRollout(head.activeRolloutId) : null;
@@ -79,6 +116,8 @@ async function start(deps: EngineDeps, hooks: RolloutHooks, input: StartInput): 
       source: input.source,
       policy,
       now,
+      ...(input.retryOf ? { retryOf: input.retryOf } : {}),
+      ...(input.github ? { github: input.github } : {}),
     });
     if (input.fleet) created.rollout.fleet = input.fleet;
     if (input.freezeOverride) created.rollout.freezeOverride = input.freezeOverride;
@@ -89,6 +128,7 @@ async function start(deps: EngineDeps, hooks: RolloutHooks, input: StartInput): 
         ...(replaced ? { superseded: replaced.rollout } : {}),
         decisions: replaced ? [replaced.decision, created.decision] : [created.decision],
         ...(delivery ? { delivery } : {}),
+        ...(input.announcedAt === undefined ? {} : { announcedAt: input.announcedAt }),
       });
     } catch (e) {
       if (e instanceof ConflictError) continue;
@@ -105,13 +145,24 @@ async function start(deps: EngineDeps, hooks: RolloutHooks, input: StartInput): 
   return { ok: false, status: 409, error: `target ${target.name} changed concurrently; try again` };
 }
 
-/** A rollout id, or a target name meaning its active rollout. */
-async function findRollout(deps: EngineDeps, ref: string): Promise<Rollout | null> {
+/**
+ * Why an announcement may not replace the target's latest rollout, or null when it may: one made before the
+ * announcement that started the latest rollout (an old CI job finishing late, or an old request sent again)
+ * must not roll a newer revision back, unless the sender says so with `force`.
+ */
+function olderAnnouncement(input: StartInput, head: TargetHead | null): string | null {
+  if (input.force || input.announcedAt === undefined || head?.latestAnnouncedAt === undefined) return null;
+  if (input.announcedAt >= head.latestAnnouncedAt) return null;
+  return `revision ${input.revision} was announced at ${new Date(input.announcedAt).toISOString()}, before revision ${head.latestRevision} of ${head.target} (announced at ${new Date(head.latestAnnouncedAt).toISOString()}); an older announcement never replaces a newer one: send "force": true to roll back deliberately`;
+}
+
+/** A rollout id, or a target name meaning its active rollout (its latest with `latest`, or when none is active). */
+async function findRollout(deps: EngineDeps, ref: string, latest = false): Promise<Rollout | null> {
   const byId = await deps.store.getRollout(ref);
   if (byId) return byId;
   if (!resolveTarget(deps.config, ref)) return null;
   const head = await deps.store.getHead(ref);
-  const id = head?.activeRolloutId ?? head?.latestRolloutId;
+  const id = latest ? head?.latestRolloutId : (head?.activeRolloutId ?? head?.latestRolloutId);
   return id ? deps.store.getRollout(id) : null;
 }
 
@@ -157,6 +208,36 @@ async function runCommand(
   return { ok: false, status: 409, error: `rollout ${ref} changed concurrently; try again` };
 }
 
+/** `retry`: a failed rollout's revision and image, started again as a new rollout by an approver. */
+async function retry(
+  deps: EngineDeps,
+  hooks: RolloutHooks,
+  ref: string,
+  input: RetryInput,
+): Promise<StartResult> {
+  const rollout = await findRollout(deps, ref, true);
+  if (!rollout) return { ok: false, status: 404, error: `no rollout or target "${ref}"` };
+  const target = resolveTarget(deps.config, rollout.target);
+  if (!target) return { ok: false, status: 404, error: `target ${rollout.target} is no longer configured` };
+  if (input.via !== 'api' && !target.approvers.includes(input.actor))
+    return { ok: false, status: 403, error: `${input.actor} is not an approver of target ${rollout.target}` };
+  if (rollout.phase !== 'failed') {
+    return {
+      ok: false,
+      status: 409,
+      error: `rollout ${rollout.id} is ${rollout.phase}; only a failed rollout can be retried`,
+    };
+  }
+  return start(deps, hooks, {
+    target: rollout.target,
+    revision: rollout.revision,
+    image: rollout.image,
+    source: { kind: input.via, actor: input.actor },
+    retryOf: rollout.id,
+    ...(rollout.github ? { github: rollout.github } : {}),
+  });
+}
+
 async function status(deps: EngineDeps, id: string): Promise<RolloutStatus | null> {
   const rollout = await deps.store.getRollout(id);
   if (!rollout) return null;
@@ -179,4 +260,14 @@ async function list(
   return rollouts.map((r) =>
     toStatus(r, resolveTarget(deps.config, r.target) ? policyFor(deps.config, r.target) : null, []),
   );
+}
+
+async function page(deps: EngineDeps, options: ListOptions): Promise<RolloutPage> {
+  const found = await deps.store.pageRollouts(options);
+  return {
+    rollouts: found.rollouts.map((r) =>
+      toStatus(r, resolveTarget(deps.config, r.target) ? policyFor(deps.config, r.target) : null, []),
+    ),
+    cursor: found.cursor,
+  };
 }

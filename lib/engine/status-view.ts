@@ -10,6 +10,7 @@ export function toStatus(rollout: Rollout, policy: Policy | null, history: Decis
     cluster: rollout.cluster,
     revision: rollout.revision,
     image: rollout.image,
+    source: rollout.source,
     phase: rollout.phase,
     canaryWeight: rollout.canaryWeight,
     stepIndex: rollout.stepIndex,

@@ -33,7 +33,11 @@ export async function runTick(deps: EngineDeps): Promise<TickSummary> {
       }
       return results;
     },
-    { concurrency: deps.config.tick.clusterConcurrency, budgetMs: deps.config.tick.clusterBudgetMs },
+    {
+      concurrency: deps.config.tick.clusterConcurrency,
+      budgetMs: deps.config.tick.clusterBudgetMs,
+      ...(deps.budgetTimer ? { budgetTimer: deps.budgetTimer } : {}),
+    },
   );
   const rollouts: TickSummary['rollouts'] = [];
   for (const outcome of outcomes) {

@@ -13,5 +13,10 @@ export const DeployRequestSchema = z.object({
   /** The CI environment name, for the logs. */
   environment: z.string().min(1).max(128).optional(),
   actor: z.string().min(1).max(128).optional(),
+  /**
+   * Replace the target's rollout even when it started from a newer announcement: a deliberate roll back to an
+   * older revision. Without it, an announcement older than the latest one is refused (409).
+   */
+  force: z.boolean().optional(),
 });
 export type DeployRequest = z.infer<typeof DeployRequestSchema>;

@@ -4,8 +4,8 @@ export function header(
   name: string,
 ): string | undefined {
   if (!headers) return undefined;
-  const exact = headers[name];
-  if (exact !== undefined) return exact;
+  // Own properties only: a lookup must never find Object.prototype's members.
+  if (Object.hasOwn(headers, name)) return headers[name];
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === wanted) return value;

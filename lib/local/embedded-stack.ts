@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { makeDeployWebhookHandler } from '../../functions/deploy-webhook.js';
 import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
 import { makeRolloutsApiHandler } from '../../functions/rollouts-api.js';
@@ -9,15 +10,22 @@ import type { App, Secrets } from '../app/app.js';
 import { createApp } from '../app/create-app.js';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { resolveTarget } from '../config/load-config.js';
+import type { BudgetTimer } from '../engine/cluster-fanout.js';
 import type { TickSummary } from '../engine/engine.js';
 import type { EngineLog } from '../engine/engine-deps.js';
+import { createGithubStatuses, type GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
+import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
 import type { Notifier } from '../notify/notifier.js';
+import { outboundNotifier } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder, type SlackResponder } from '../notify/slack-responder.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
+import { type EventBridgeDouble, startEventBridgeDouble } from '../sim/eventbridge-double.js';
+import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-double.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
 import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
+import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpGateway, startHttpGateway } from './http-gateway.js';
@@ -46,6 +54,12 @@ export interface EmbeddedStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Slack: the Web API double by default; `false` for no Slack at all. */
   slack?: boolean;
+  /** When the tick's per-cluster budgets run out; real time by default (tests drive it by events). */
+  budgetTimer?: BudgetTimer;
+  /** GitHub deployment statuses: the REST API double by default; `false` for none. */
+  github?: boolean;
+  /** Events out: the EventBridge double (the real SDK client against it) by default; `false` for none. */
+  events?: boolean;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
@@ -58,6 +72,10 @@ export interface EmbeddedStack {
   dynamo: DynamoDbLocal;
   clusters: Map<string, SimulatedCluster>;
   slack: SlackApiDouble | null;
+  /** The GitHub REST API double: the deployment statuses Aviary posted. */
+  github: GithubApiDouble | null;
+  /** The EventBridge double: the "Aviary Rollout State Change" events put on the bus. */
+  events: EventBridgeDouble | null;
   /** The EMF documents the tick function published (CloudWatch metrics on AWS). */
   metrics: RecordingMetrics;
   /** Runs the scheduled function once, with an EventBridge scheduled event, as the `rate(1 minute)` rule would. */
@@ -120,11 +138,45 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       respond = createSlackResponder({ allowedOrigins: [new URL(slack.apiUrl).origin] });
     }
 
+    let github: GithubApiDouble | null = null;
+    let githubStatuses: GithubStatuses | undefined;
+    if (options.github !== false && secrets.githubToken) {
+      github = await startGithubApiDouble({ token: secrets.githubToken });
+      const double = github;
+      cleanups.push(() => double.close());
+      githubStatuses = createGithubStatuses({ token: secrets.githubToken, apiUrl: github.apiUrl });
+    }
+    let events: EventBridgeDouble | null = null;
+    let eventsNotifier: Notifier | undefined;
+    if (options.events !== false) {
+      events = await startEventBridgeDouble();
+      const double = events;
+      cleanups.push(() => double.close());
+      eventsNotifier = createEventBridgeNotifier({
+        client: new EventBridgeClient({
+          endpoint: events.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }),
+      });
+    }
+    // The rollout's page on this stack's API; known once the gateway listens (below).
+    let apiUrl = '';
+    notifier = outboundNotifier({
+      slack: notifier,
+      github: githubStatuses,
+      events: eventsNotifier,
+      logUrl: (rollout) => (apiUrl ? `${apiUrl}/rollouts/${encodeURIComponent(rollout.id)}` : undefined),
+      log: (message, data) => options.log?.('warn', message, data),
+    });
+
     const app = createApp({
       config,
       secrets,
+      ...(githubStatuses ? { github: githubStatuses } : {}),
       store: new DynamoDbRolloutStore({ client: dynamo.doc, tableName }),
       fleets: new DynamoDbFleetStore({ client: dynamo.doc, tableName }),
+      requests: new DynamoDbRequestLedger({ client: dynamo.doc, tableName }),
       connector: createClusterConnector({
         simulated: (name) => {
           const cluster = clusters.get(name);
@@ -134,8 +186,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       }),
       notifier,
       ...(respond ? { respond } : {}),
+      // The local API listens on loopback only: commands need no IAM principal here.
+      openCommands: true,
       clock,
       ...(options.log ? { log: options.log } : {}),
+      ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
     });
     const getApp = async (): Promise<App> => app;
     const logger = new Logger({ serviceName: 'aviary-local', logLevel: options.logLevel ?? 'WARN' });
@@ -148,9 +203,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         { method: 'POST', path: '/webhooks/slack', handler: makeSlackWebhookHandler(getApp, logger) },
         { method: 'GET', path: '/rollouts', handler: api },
         { method: 'GET', path: '/rollouts/{id}', handler: api },
+        { method: 'POST', path: '/rollouts/{id}/commands', handler: api },
       ],
     });
     cleanups.push(() => gateway.close());
+    apiUrl = gateway.url;
     const metrics = new RecordingMetrics({ namespace: 'Aviary', serviceName: 'aviary-local' });
     const tickHandler = makeTickHandler(getApp, logger, metrics);
 
@@ -162,6 +219,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       dynamo,
       clusters,
       slack,
+      github,
+      events,
       metrics,
       tick: () => tickHandler(scheduledEvent(clock()), localLambdaContext('aviary-tick', 60_000)),
       target: (name) => {

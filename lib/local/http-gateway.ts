@@ -194,7 +194,8 @@ function toEvent({
   route,
   params,
 }: EventInput): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
+  // No prototype: a header or parameter may be called `__proto__` or `constructor`, and must arrive as sent.
+  const headers = Object.create(null) as Record<string, string>;
   const cookies: string[] = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = (req.rawHeaders[i] as string).toLowerCase();
@@ -206,7 +207,7 @@ function toEvent({
           .map((c) => c.trim())
           .filter(Boolean),
       );
-    else headers[name] = name in headers ? `${headers[name]},${value}` : value;
+    else headers[name] = Object.hasOwn(headers, name) ? `${headers[name]},${value}` : value;
   }
   const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   const localPort = req.socket.localPort ?? 0;
@@ -218,9 +219,9 @@ function toEvent({
   headers['x-amzn-trace-id'] ??=
     `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
 
-  const query: Record<string, string> = {};
+  const query = Object.create(null) as Record<string, string>;
   for (const [key, value] of new URLSearchParams(rawQueryString)) {
-    query[key] = key in query ? `${query[key]},${value}` : value;
+    query[key] = Object.hasOwn(query, key) ? `${query[key]},${value}` : value;
   }
   const domainName = (headers.host ?? 'localhost').replace(/:\d+$/, '');
   const now = new Date();

@@ -29,6 +29,8 @@ export interface LocalClient {
   /** `GET /rollouts/{id}`; anything but a 200 is an error naming the status and body. */
   rollout(id: string): Promise<RolloutStatus>;
   post(path: string, body: string, headers: Record<string, string>): Promise<LocalResponse>;
+  /** `POST /rollouts/{id}/commands` (open on the local stack's loopback API). */
+  command(id: string, request: Record<string, unknown>, actor?: string): Promise<LocalResponse>;
 }
 
 export interface LocalClientOptions {
@@ -77,6 +79,7 @@ export function createLocalClient(options: LocalClientOptions): LocalClient {
           user_id: userId,
           user_name: userId.toLowerCase(),
           team_id: 'T0AVIARY',
+          api_app_id: 'A0AVIARY',
           channel_id: 'C0AVIARY',
           response_url: options.responseUrl ?? 'https://hooks.slack.com/commands/T0AVIARY/1/local',
           trigger_id: '1.1.local',
@@ -91,6 +94,11 @@ export function createLocalClient(options: LocalClientOptions): LocalClient {
       return response.body as RolloutStatus;
     },
     post,
+    command: (id, request, actor) =>
+      post(`/rollouts/${encodeURIComponent(id)}/commands`, JSON.stringify(request), {
+        'content-type': 'application/json',
+        ...(actor ? { 'x-aviary-actor': actor } : {}),
+      }),
   };
 }
 

@@ -14,5 +14,7 @@ export function localSecrets(env: Record<string, string | undefined>): Secrets {
     slackSigningSecret: pick('slackSigningSecret'),
     slackBotToken: env[SECRET_ENV.slackBotToken]?.trim() || `xoxb-local-${random()}`,
     githubWebhookSecret: pick('githubWebhookSecret'),
+    // Locally statuses go to the GitHub API double: never send a developer's real GITHUB_TOKEN anywhere.
+    githubToken: `ghp_local_${random()}`,
   };
 }

@@ -13,6 +13,8 @@ export const LocalSessionSchema = z.object({
   slackSigningSecret: z.string().min(1),
   githubWebhookSecret: z.string().min(1),
   kubeconfig: z.string().nullable(),
+  /** The local EventBridge recorder: the events Aviary put on the bus (`GET /events?rollout=`). */
+  eventsUrl: z.string().url().optional(),
 });
 export type LocalSession = z.infer<typeof LocalSessionSchema>;
 
@@ -24,7 +26,9 @@ export function writeLocalSession(session: LocalSession, file = LOCAL_SESSION_FI
 }
 
 /** The session of a running `npm start`, or null with the reason when there is none. */
-export function readLocalSession(file = LOCAL_SESSION_FILE): { session: LocalSession } | { error: string } {
+export function readLocalSession(
+  file: string = LOCAL_SESSION_FILE,
+): { session: LocalSession } | { error: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

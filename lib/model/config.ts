@@ -104,6 +104,8 @@ export const MetricsSchema = z.discriminatedUnion('kind', [
 ]);
 export type MetricsConfig = z.infer<typeof MetricsSchema>;
 
+export const IMAGE_PLACEHOLDERS: readonly string[] = ['sha', 'ref', 'environment'];
+
 const Workload = z.object({ service: dnsLabel, deployment: dnsLabel }).strict();
 
 export const TargetSchema = z
@@ -125,9 +127,41 @@ export const TargetSchema = z
     slackChannel: z.string().optional(),
     /** GitHub deployment environments that map to this target. */
     githubEnvironments: z.array(z.string()).default([]),
+    /**
+     * The image of a GitHub deployment without `payload.image`, e.g. `ghcr.io/acme/podinfo:{sha}`;
+     * placeholders `{sha}`, `{ref}` and `{environment}`.
+     */
+    imageTemplate: z
+      .string()
+      .max(512)
+      .refine((t) => [...t.matchAll(/\{([^}]*)\}/g)].every((m) => IMAGE_PLACEHOLDERS.includes(m[1] ?? '')), {
+        message: 'placeholders are {sha}, {ref} and {environment}',
+      })
+      .optional(),
   })
   .strict();
 export type TargetConfig = z.infer<typeof TargetSchema>;
+
+/**
+ * The Slack workspace whose people the approvers are. Slack user ids are only unique within a workspace (or an
+ * Enterprise Grid org), and one app can be installed in several: every request is checked against these.
+ */
+export const SlackWorkspaceSchema = z
+  .object({
+    teamId: z.string().regex(/^T[A-Z0-9]+$/, 'must be a Slack team id like T024BE7LD'),
+    /** On Enterprise Grid, the org's id: requests from another org are refused. */
+    enterpriseId: z
+      .string()
+      .regex(/^E[A-Z0-9]+$/, 'must be a Slack enterprise id like E0AKBHEJ9')
+      .optional(),
+    /** Aviary's Slack app id: requests signed for another app of the same secret are refused. */
+    appId: z
+      .string()
+      .regex(/^A[A-Z0-9]+$/, 'must be a Slack app id like A0AVIARY')
+      .optional(),
+  })
+  .strict();
+export type SlackWorkspace = z.infer<typeof SlackWorkspaceSchema>;
 
 export const AviaryConfigSchema = z
   .object({
@@ -146,6 +180,8 @@ export const AviaryConfigSchema = z
       })
       .strict()
       .default({ clusterConcurrency: 8, clusterBudgetMs: 20_000 }),
+    /** Without it, Slack requests are refused: approvers could not be told apart from another workspace's. */
+    slack: SlackWorkspaceSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

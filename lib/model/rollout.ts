@@ -29,10 +29,18 @@ export const RevisionSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-"');
 
 export const SourceSchema = z.object({
-  kind: z.enum(['webhook', 'github', 'eventbridge', 'cli', 'simulator']),
+  kind: z.enum(['webhook', 'github', 'eventbridge', 'cli', 'api', 'slack', 'simulator']),
   deliveryId: z.string().optional(),
   actor: z.string().optional(),
 });
+
+export const GithubDeploymentRefSchema = z.object({
+  /** `owner/name` */
+  repository: z.string().max(200),
+  deploymentId: z.number().int().positive(),
+  environment: z.string().max(255),
+});
+export type GithubDeploymentRef = z.infer<typeof GithubDeploymentRefSchema>;
 
 /** Which gate an approval request is for (`wave:N` for a fleet's wave N); approvals are bound to (id, revision, gate). */
 export const GateSchema = z.union([z.literal('promotion'), z.string().regex(/^(step|wave):\d+$/)]);
@@ -43,6 +51,8 @@ export const PendingApprovalSchema = z.object({
   revision: RevisionSchema,
   requestedAt: z.number(),
   expiresAt: z.number(),
+  /** When people were reminded of it (once, at half the timeout). */
+  remindedAt: z.number().optional(),
 });
 export type PendingApproval = z.infer<typeof PendingApprovalSchema>;
 
@@ -119,13 +129,32 @@ export const RolloutSchema = z.object({
   freezeOverride: FreezeOverrideSchema.nullish(),
   /** The fleet rollout and wave (1-based) this rollout belongs to, when a fleet started it. */
   fleet: z.object({ id: z.string(), wave: z.number().int().min(1) }).nullish(),
+  /** The rollout this one retries (same revision and image). */
+  retryOf: z.string().optional(),
+  /** The GitHub deployment that started it: Aviary posts its deployment statuses there. */
+  github: GithubDeploymentRefSchema.optional(),
 });
 export type Rollout = z.infer<typeof RolloutSchema>;
 
+export const COMMAND_KINDS = [
+  'approve',
+  'reject',
+  'pause',
+  'resume',
+  'abort',
+  'promote',
+  'unfreeze',
+] as const;
+
 /** Operator commands from Slack (buttons, `/aviary`) and the API. */
 export const CommandSchema = z.object({
-  kind: z.enum(['approve', 'reject', 'pause', 'resume', 'abort', 'unfreeze']),
+  kind: z.enum(COMMAND_KINDS),
   actor: z.string(),
+  /**
+   * Who vouched for the actor. Slack users must be among the target's approvers; an `api` caller was
+   * authorized by IAM on the route (its principal ARN is the actor), so the approver list does not apply.
+   */
+  via: z.enum(['slack', 'api']).optional(),
   /** For approve/reject from a button: the revision and gate the request was made for. */
   revision: RevisionSchema.optional(),
   gate: GateSchema.optional(),

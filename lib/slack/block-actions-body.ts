@@ -12,6 +12,10 @@ export interface ButtonClick {
   channel?: string;
   messageTs?: string;
   responseUrl?: string;
+  /** The workspace the click was made in; `T0AVIARY` (the local stack's) by default. */
+  teamId?: string;
+  enterpriseId?: string;
+  appId?: string;
 }
 
 /**
@@ -22,8 +26,14 @@ export function blockActionsBody(click: ButtonClick): string {
   const actionId = click.decision === 'approve' ? APPROVE_ACTION_ID : REJECT_ACTION_ID;
   const payload = {
     type: 'block_actions',
-    user: { id: click.userId },
-    api_app_id: 'A0AVIARY',
+    user: { id: click.userId, team_id: click.teamId ?? 'T0AVIARY' },
+    team: {
+      id: click.teamId ?? 'T0AVIARY',
+      domain: 'aviary',
+      ...(click.enterpriseId ? { enterprise_id: click.enterpriseId } : {}),
+    },
+    ...(click.enterpriseId ? { enterprise: { id: click.enterpriseId, name: 'Aviary Grid' } } : {}),
+    api_app_id: click.appId ?? 'A0AVIARY',
     container: {
       type: 'message',
       message_ts: click.messageTs ?? '0.0',

@@ -8,7 +8,10 @@ const InteractionTypeSchema = z.object({ type: z.string() });
 /** The parts of a `block_actions` payload Aviary reads; the rest of Slack's payload is left alone. */
 const BlockActionsSchema = z.object({
   type: z.literal('block_actions'),
-  user: z.object({ id: z.string().min(1) }),
+  user: z.object({ id: z.string().min(1), team_id: z.string().optional() }),
+  team: z.object({ id: z.string(), enterprise_id: z.string().optional() }).nullish(),
+  enterprise: z.object({ id: z.string() }).nullish(),
+  api_app_id: z.string().optional(),
   response_url: z.string().optional(),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
 });
@@ -49,9 +52,17 @@ export function parseInteraction(payloadJson: string): SlackRequest {
       message: `${action.action_id} must carry {rolloutId, revision, gate} as its value`,
     };
   }
+  const { team, enterprise, user, api_app_id: appId } = parsed.data;
+  const teamId = team?.id ?? user.team_id;
+  const enterpriseId = enterprise?.id ?? team?.enterprise_id;
   return {
     kind: 'command',
     via: 'button',
+    origin: {
+      ...(teamId ? { teamId } : {}),
+      ...(enterpriseId ? { enterpriseId } : {}),
+      ...(appId ? { appId } : {}),
+    },
     ref: value.rolloutId,
     command: { kind, actor: parsed.data.user.id, revision: value.revision, gate: value.gate },
     ...(parsed.data.response_url ? { responseUrl: parsed.data.response_url } : {}),

@@ -1,6 +1,7 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -17,8 +18,9 @@ import {
   rolloutFromItem,
   rolloutItem,
 } from './item-codec.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
 import { queryItems } from './query-pages.js';
-import type { RolloutStore, TargetHead } from './rollout-store.js';
+import type { RolloutQuery, RolloutStore, TargetHead } from './rollout-store.js';
 import { rolloutUpdate } from './rollout-update.js';
 import { INDEXES } from './table-definition.js';
 import {
@@ -26,6 +28,7 @@ import {
   CREATED_PARTITION,
   DECISION_PREFIX,
   deliveryKey,
+  githubNewestKey,
   headKey,
   ROLLOUT_PREFIX,
   rolloutKey,
@@ -38,6 +41,11 @@ export interface DynamoDbRolloutStoreOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
 }
+
+/** Page size when none is asked for. */
+const DEFAULT_PAGE = 20;
+/** Items read per request when a filter (phase, active) may drop most of them. */
+const FILTERED_READ = 100;
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -77,6 +85,7 @@ export class DynamoDbRolloutStore implements RolloutStore {
     superseded?: Rollout;
     decisions: Decision[];
     delivery?: string;
+    announcedAt?: number;
   }): Promise<void> {
     const rollout = validRollout(input.rollout, 'rollout');
     const { head } = input;
@@ -90,6 +99,7 @@ export class DynamoDbRolloutStore implements RolloutStore {
       latestRevision: rollout.revision,
       seq,
       version: (head?.version ?? 0) + 1,
+      ...newestAnnouncement(head?.latestAnnouncedAt, input.announcedAt),
     };
     const items: TransactItem[] = [
       {
@@ -162,6 +172,32 @@ export class DynamoDbRolloutStore implements RolloutStore {
     await this.transact(items, `save ${valid.id} v${valid.version}`);
   }
 
+  async claimGithubDeployment(
+    target: string,
+    environment: string,
+    deploymentId: number,
+  ): Promise<{ ok: true } | { ok: false; newest: number }> {
+    if (!Number.isSafeInteger(deploymentId) || deploymentId < 1)
+      throw new RangeError(`a GitHub deployment id must be a positive integer, got ${deploymentId}`);
+    const key = githubNewestKey(target, environment);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET newest = :id',
+          ConditionExpression: 'attribute_not_exists(newest) OR newest <= :id',
+          ExpressionAttributeValues: { ':id': deploymentId },
+        }),
+      );
+      return { ok: true };
+    } catch (e) {
+      if ((e as { name?: string }).name !== 'ConditionalCheckFailedException') throw e;
+      const item = await this.getItem(key);
+      return { ok: false, newest: Number(item?.newest ?? deploymentId) };
+    }
+  }
+
   async listActive(): Promise<Rollout[]> {
     const index = INDEXES.active;
     const items = await queryItems(this.client, {
@@ -191,6 +227,57 @@ export class DynamoDbRolloutStore implements RolloutStore {
       limit,
     );
     return items.map(rolloutFromItem);
+  }
+
+  async pageRollouts(options: RolloutQuery): Promise<{ rollouts: Rollout[]; cursor: string | null }> {
+    const limit = validLimit(options.limit) ?? DEFAULT_PAGE;
+    const index = options.target === undefined ? INDEXES.byCreated : INDEXES.byTarget;
+    const partition = options.target === undefined ? CREATED_PARTITION : targetPartition(options.target);
+    const keyNames = ['pk', 'sk', index.partition, index.sort];
+    let startKey: Record<string, unknown> | undefined = options.cursor
+      ? decodeCursor(options.cursor, keyNames)
+      : undefined;
+    const names: Record<string, string> = { '#p': index.partition };
+    const values: Record<string, unknown> = { ':p': partition };
+    const filters: string[] = [];
+    if (options.phase !== undefined) {
+      names['#phase'] = 'phase';
+      values[':phase'] = options.phase;
+      filters.push('#phase = :phase');
+    }
+    if (options.active) {
+      names['#active'] = INDEXES.active.partition;
+      filters.push('attribute_exists(#active)');
+    }
+    const items: Item[] = [];
+    let more = false;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#p = :p',
+          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          // A filter is applied after `Limit` items are read: read a fuller page so few round trips do.
+          Limit: filters.length > 0 ? Math.max(limit, FILTERED_READ) : limit - items.length,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      const found = (page.Items ?? []) as Item[];
+      const room = limit - items.length;
+      items.push(...found.slice(0, room));
+      startKey = page.LastEvaluatedKey;
+      more = found.length > room || startKey !== undefined;
+    } while (startKey && items.length < limit);
+    const last = items.at(-1);
+    const cursor =
+      more && items.length === limit && last
+        ? encodeCursor(Object.fromEntries(keyNames.map((k) => [k, last[k] as string | number])))
+        : null;
+    return { rollouts: items.map(rolloutFromItem), cursor };
   }
 
   /** Oldest first; with `limit`, the `limit` most recent decisions (still oldest first). */
@@ -263,6 +350,14 @@ function validRollout(rollout: Rollout, what: string): Rollout {
     .map((i) => `${i.path.join('.') || '(rollout)'}: ${i.message}`)
     .join('; ');
   throw new Error(`${what} ${String(rollout?.id)} is not a valid rollout: ${problems}`);
+}
+
+function newestAnnouncement(
+  previous: number | undefined,
+  announcedAt: number | undefined,
+): { latestAnnouncedAt?: number } {
+  const times = [previous, announcedAt].filter((t): t is number => t !== undefined);
+  return times.length > 0 ? { latestAnnouncedAt: Math.max(...times) } : {};
 }
 
 function validLimit(limit: number | undefined): number | undefined {

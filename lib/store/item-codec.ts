@@ -54,6 +54,7 @@ const TargetHeadSchema = z.object({
   latestRevision: z.string().nullable(),
   seq: z.number().int().min(0),
   version: z.number().int().min(1),
+  latestAnnouncedAt: z.number().optional(),
 }) satisfies z.ZodType<TargetHead>;
 
 export function headItem(head: TargetHead): Item {

@@ -1,5 +1,13 @@
 import type { Decision, Rollout } from '../model/rollout.js';
 
+export interface RolloutQuery {
+  target?: string;
+  phase?: Rollout['phase'];
+  active?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
 /** Per-target pointer: which rollout is active, which was the latest, and the id sequence. */
 export interface TargetHead {
   target: string;
@@ -9,6 +17,8 @@ export interface TargetHead {
   /** Number of rollouts ever created for the target; rollout ids are `<target>-<seq>`. */
   seq: number;
   version: number;
+  /** The newest announcement time (ms) of any rollout started with one: older announcements are refused. */
+  latestAnnouncedAt?: number;
 }
 
 /**
@@ -32,16 +42,33 @@ export interface RolloutStore {
     superseded?: Rollout;
     decisions: Decision[];
     delivery?: string;
+    /** When the announcement was made; the head keeps the newest. */
+    announcedAt?: number;
   }): Promise<void>;
   /**
    * Conditional on the stored version being `rollout.version - 1`. Appends `decision` to the rollout's
    * history in the same transaction; clears the head's active pointer when the rollout reached a terminal phase.
    */
   saveRollout(rollout: Rollout, decision?: Decision): Promise<void>;
+  /**
+   * Records `deploymentId` as the newest GitHub deployment of `target` in `environment`, unless a newer one
+   * was recorded: then answers `{ok: false, newest}` and changes nothing. The same id again is accepted
+   * (a redelivery is then answered through its delivery record).
+   */
+  claimGithubDeployment(
+    target: string,
+    environment: string,
+    deploymentId: number,
+  ): Promise<{ ok: true } | { ok: false; newest: number }>;
   /** Rollouts not in a terminal phase (across all targets). */
   listActive(): Promise<Rollout[]>;
   /** Newest first. */
   listRollouts(options?: { target?: string; limit?: number }): Promise<Rollout[]>;
+  /**
+   * Newest first, filtered by target, phase and activity, `limit` (default 20) at a time; `cursor` continues
+   * after the previous page. An invalid cursor throws InvalidCursorError.
+   */
+  pageRollouts(options: RolloutQuery): Promise<{ rollouts: Rollout[]; cursor: string | null }>;
   /** The rollout's decisions, oldest first. */
   listDecisions(rolloutId: string, options?: { limit?: number }): Promise<Decision[]>;
 }

@@ -4,9 +4,11 @@ export const ROLLOUT_PREFIX = 'ROLLOUT#';
 export const TARGET_PREFIX = 'TARGET#';
 export const DECISION_PREFIX = 'DECISION#';
 export const DELIVERY_PREFIX = 'DELIVERY#';
+export const REQUEST_PREFIX = 'REQUEST#';
 export const STATE_SK = 'STATE';
 export const HEAD_SK = 'HEAD';
 export const DELIVERY_SK = 'DELIVERY';
+export const REQUEST_SK = 'REQUEST';
 /** The one partition of the sparse `active` index. */
 export const ACTIVE_PARTITION = 'ACTIVE';
 /** The one partition of the `byCreated` index. */
@@ -23,6 +25,18 @@ export const headKey = (target: string): ItemKey => ({ pk: `${TARGET_PREFIX}${ta
 export const deliveryKey = (delivery: string): ItemKey => ({
   pk: `${DELIVERY_PREFIX}${delivery}`,
   sk: DELIVERY_SK,
+});
+
+/** A signed request accepted within its window (`<route>:<digest of timestamp and signature>`). */
+export const requestKey = (key: string): ItemKey => ({ pk: `${REQUEST_PREFIX}${key}`, sk: REQUEST_SK });
+
+/**
+ * The newest GitHub deployment id seen for a target and environment. GitHub signs the deployment id but no
+ * time, so this is what keeps a captured delivery from rolling an old revision out again.
+ */
+export const githubNewestKey = (target: string, environment: string): ItemKey => ({
+  pk: `GITHUB#${target}#${environment}`,
+  sk: 'NEWEST',
 });
 
 /** Zero-padded so that string order is numeric order (sort keys are compared as strings). */

@@ -104,7 +104,7 @@ describe('parseConfig', () => {
       'aviary.config.yaml: policies.demo.intervalSeconds: Too small: expected number to be >0',
       'aviary.config.yaml: policies.demo.stepWeights[1]: stepWeights must increase',
       'aviary.config.yaml: targets.podinfo.router.kind: must be one of "smi", "httproute"',
-      'aviary.config.yaml: targets.podinfo.surprise: unknown field (allowed fields: cluster, namespace, service, primary, canary, router, metrics, policy, approvers, slackChannel, githubEnvironments)',
+      'aviary.config.yaml: targets.podinfo.surprise: unknown field (allowed fields: cluster, namespace, service, primary, canary, router, metrics, policy, approvers, slackChannel, githubEnvironments, imageTemplate)',
       'aviary.config.yaml: tick.clusterConcurrency: Too small: expected number to be >0',
     ]);
   });

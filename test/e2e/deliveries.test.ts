@@ -96,6 +96,12 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
       created: true,
     });
 
+    // An exact copy (same timestamp, body and signature) gets the first answer again and acts on nothing.
+    const copy = await client.deploy(request);
+    expect(copy.status).toBe(202);
+    expect(copy.body).toEqual(first.body);
+    // Announced again, signed a second later: the same rollout.
+    clock.advance(1_000);
     const again = await client.deploy(request);
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body).toEqual({
@@ -130,6 +136,7 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
     const deploymentEvent = (environment = 'demo'): { body: string; payload: GithubPayload } => {
       const payload = readJsonVector<GithubPayload>('github_deployment_created.octokit.json');
       payload.deployment.environment = environment;
+      payload.deployment.payload = { image: image('6.5.1') };
       return { body: JSON.stringify(payload), payload };
     };
     const deliver = (body: string, event = 'deployment', delivery: string = randomUUID()) =>
@@ -158,7 +165,12 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
       const id = rollouts[0]?.id ?? '';
 
       const status = await statusOf(client, id);
-      expect(status).toMatchObject({ target: 'podinfo', cluster: 'sim', revision: sha, image: null });
+      expect(status).toMatchObject({
+        target: 'podinfo',
+        cluster: 'sim',
+        revision: sha,
+        image: image('6.5.1'),
+      });
       const start = status.history[0];
       expect(start?.action).toBe('start');
       expect(start?.actor).toBe(payload.deployment.creator.login);
@@ -170,10 +182,11 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
       expect(redelivered.body).toMatchObject({ rollouts: [{ id, created: false }] });
       expect((await listRollouts()).map((r) => r.id)).toEqual([id]);
 
-      // No image in a GitHub deployment: the canary's own image is rolled out, and the rollout moves traffic.
+      // The image the deployment named is rolled out (never whatever the canary ran last), and traffic moves.
       await tickToWeight(id, 10);
       expect(weights()).toEqual({ primary: 90, canary: 10 });
-      expect(canaryImage()).toBe(SEED_IMAGE);
+      expect(canaryImage()).toBe(image('6.5.1'));
+      expect(canaryImage()).not.toBe(SEED_IMAGE);
       expect(deployment('podinfo-canary')?.spec.replicas).toBeGreaterThan(0);
     }, 120_000);
 
@@ -185,6 +198,7 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
       clock.advance(60 * 60 * 1000);
       const newer = deploymentEvent();
       newer.payload.deployment.sha = 'b'.repeat(40);
+      newer.payload.deployment.id = Number(older.payload.deployment.id) + 1;
       const started = await deliver(JSON.stringify(newer.payload));
       expect(started.status).toBe(202);
       const newerId = (started.body as { rollouts: { id: string }[] }).rollouts[0]?.id;

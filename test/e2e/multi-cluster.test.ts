@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BudgetTimer } from '../../lib/engine/cluster-fanout.js';
 import type { RolloutStatus, TickSummary } from '../../lib/engine/engine.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
 import type { EmbeddedStack } from '../../lib/local/embedded-stack.js';
@@ -8,7 +9,7 @@ import type { SimulatedCluster } from '../../lib/sim/cluster/simulated-cluster.j
 import type { FaultSettings } from '../../lib/sim/kube-api/index.js';
 import { e2eConfig, type FakeClock, startTestStack, statusOf } from './stack.js';
 
-/** The tight per-cluster budget of the latency case; the sim cluster normally needs well under it. */
+/** The per-cluster budget of the latency case (what the summary reports; expiry is driven by the test). */
 const BUDGET_MS = 300;
 /** The default budget, for the cases where the budget is not what is tested. */
 const DEFAULT_BUDGET_MS = 20_000;
@@ -25,6 +26,16 @@ describe('two clusters: one down or slow holds only its own rollout', () => {
   /** podinfo on `sim` (TrafficSplit), checkout on `edge` (HTTPRoute). */
   let ids: { podinfo: string; checkout: string };
 
+  /**
+   * Clusters whose budget runs out in the ticks to come. The budget is not left to the machine's speed: it runs
+   * out as soon as such a cluster is worked on, and never for the others, however slow a busy machine is.
+   */
+  const overBudget = new Set<string>();
+  const budgetTimer: BudgetTimer = (cluster, _ms, expire) => {
+    if (overBudget.has(cluster)) queueMicrotask(expire);
+    return () => {};
+  };
+
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
   }, 120_000);
@@ -33,15 +44,13 @@ describe('two clusters: one down or slow holds only its own rollout', () => {
     await dynamo?.stop();
   }, 120_000);
 
-  /**
-   * A stack with `budgetMs` per cluster and tick, podinfo and checkout both deployed and holding 10 %. The tight
-   * budget is only used where the budget itself is under test: under a loaded machine a healthy cluster can run
-   * over 300 ms too, which these tests tolerate but need not provoke.
-   */
+  /** A stack with `budgetMs` per cluster and tick, podinfo and checkout both deployed and holding 10 %. */
   async function setUp(budgetMs: number): Promise<void> {
+    overBudget.clear();
     ({ stack, clock, client } = await startTestStack(dynamo, {
       config: e2eConfig({ tick: { clusterConcurrency: 2, clusterBudgetMs: budgetMs } }),
       seed: 13,
+      budgetTimer,
     }));
     const [s, e] = [stack.clusters.get('sim'), stack.clusters.get('edge')];
     if (!s || !e) throw new Error('the e2e config has clusters sim and edge');
@@ -74,10 +83,7 @@ describe('two clusters: one down or slow holds only its own rollout', () => {
     checkout: await statusOf(client, ids.checkout),
   });
 
-  /**
-   * One analysis interval per tick until `done` holds for both rollouts. Tolerant of an occasional tick in which
-   * a healthy cluster also runs over the tight budget (a JVM pause in DynamoDB Local): those rollouts just hold.
-   */
+  /** One analysis interval per tick until `done` holds for both rollouts. */
   async function tickUntilBoth(
     done: (podinfo: RolloutStatus, checkout: RolloutStatus) => boolean,
     each: (summary: TickSummary, now: { podinfo: RolloutStatus; checkout: RolloutStatus }) => void = () => {},
@@ -107,6 +113,8 @@ describe('two clusters: one down or slow holds only its own rollout', () => {
     /** Whether the hold is recorded in checkout's history (a readable failure is; an abandoned tick is not). */
     recordsHold: boolean;
     budgetMs: number;
+    /** Whether edge uses up its budget while the fault is on. */
+    overBudget?: boolean;
   }[] = [
     {
       name: 'edge answers 503 to every request',
@@ -132,6 +140,7 @@ describe('two clusters: one down or slow holds only its own rollout', () => {
       edgeOk: false,
       recordsHold: false,
       budgetMs: BUDGET_MS,
+      overBudget: true,
     },
   ];
 
@@ -143,6 +152,7 @@ describe('two clusters: one down or slow holds only its own rollout', () => {
       expect(heldAt).toMatchObject({ phase: 'progressing', canaryWeight: 10 });
 
       edge.api.injectFaults(c.faults);
+      if (c.overBudget) overBudget.add('edge');
       const during = await tickUntilBoth(
         (podinfo) => podinfo.canaryWeight === 50 && podinfoWeights().canary === 50,
         (summary, now) => {
@@ -155,7 +165,7 @@ describe('two clusters: one down or slow holds only its own rollout', () => {
           const edgeEntry = summary.clusters.find((e) => e.name === 'edge');
           expect(edgeEntry?.ok, JSON.stringify(summary)).toBe(c.edgeOk);
           // The tick gave up on edge at its budget instead of waiting for the slow answers.
-          if (!c.edgeOk) expect(edgeEntry?.ms).toBeLessThan(1500);
+          if (c.overBudget) expect(edgeEntry?.error).toBe(`cluster "edge" timed out after ${BUDGET_MS} ms`);
         },
         15,
       );
@@ -174,6 +184,7 @@ describe('two clusters: one down or slow holds only its own rollout', () => {
       }
 
       edge.api.injectFaults({});
+      overBudget.delete('edge');
       let edgeOkAgain = false;
       const after = await tickUntilBoth(
         (_, checkout) => checkout.canaryWeight === 25 && checkoutWeights().canary === 25,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import type { BudgetTimer } from '../../lib/engine/cluster-fanout.js';
 import type { RolloutStatus } from '../../lib/engine/engine.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
 import { type EmbeddedStack, startEmbeddedStack } from '../../lib/local/embedded-stack.js';
@@ -43,6 +44,7 @@ const target = (cluster: string, name: string, extra: Record<string, unknown> = 
 /** Two simulated clusters; `podinfo` on SMI metrics, `checkout` on an HTTPRoute with Prometheus metrics. */
 export function e2eConfig(overrides: Record<string, unknown> = {}): AviaryConfig {
   return AviaryConfigSchema.parse({
+    slack: { teamId: 'T0AVIARY', appId: 'A0AVIARY' },
     clusters: {
       sim: { kind: 'simulated', requestsPerSecond: 200, faultyErrorRate: 0.1, deploymentRolloutSeconds: 0 },
       edge: { kind: 'simulated', requestsPerSecond: 200, faultyErrorRate: 0.1, deploymentRolloutSeconds: 0 },
@@ -119,7 +121,7 @@ export function deploymentIn(stack: EmbeddedStack, cluster: string, name: string
 /** An embedded stack on a shared DynamoDB Local at a fake clock, with a client that signs at that clock. */
 export async function startTestStack(
   dynamo: DynamoDbLocal,
-  options: { config?: AviaryConfig; seed?: number; kubeconfigPath?: string } = {},
+  options: { config?: AviaryConfig; seed?: number; kubeconfigPath?: string; budgetTimer?: BudgetTimer } = {},
 ): Promise<{ stack: EmbeddedStack; clock: FakeClock; client: LocalClient }> {
   const clock = fakeClock();
   const stack = await startEmbeddedStack({
@@ -129,6 +131,7 @@ export async function startTestStack(
     logLevel: 'SILENT',
     seed: options.seed ?? 1,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
+    ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
   });
   return { stack, clock, client: clientFor(stack, clock) };
 }

@@ -60,16 +60,29 @@ describe('fanOutByCluster', () => {
   it('a cluster over budget is timed out and aborted; a failing one fails; the others finish their work', async () => {
     const completed: string[] = [];
     const aborted: string[] = [];
+    // The budget is driven by events, not time: slow's runs out once its work is under way, the others' never.
+    const expiries = new Map<string, () => void>();
     const out = await fanOutByCluster(
       items({ slow: 2, broken: 1, fast: 3 }),
       async (cluster, group, signal) => {
         signal.addEventListener('abort', () => aborted.push(cluster));
-        if (cluster === 'slow') return hang(signal);
+        if (cluster === 'slow') {
+          const hung = hang(signal);
+          expiries.get('slow')?.();
+          return hung;
+        }
         if (cluster === 'broken') throw new Error('connect ECONNREFUSED 127.0.0.1:6443');
         for (const item of group) completed.push(item.id);
         return group.length;
       },
-      { concurrency: 3, budgetMs: 100 },
+      {
+        concurrency: 3,
+        budgetMs: 100,
+        budgetTimer: (cluster, _ms, expire) => {
+          expiries.set(cluster, expire);
+          return () => expiries.delete(cluster);
+        },
+      },
     );
     expect(
       out.map(({ cluster, ok, timedOut, value, error }) => ({ cluster, ok, timedOut, value, error })),

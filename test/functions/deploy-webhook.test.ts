@@ -14,7 +14,9 @@ const BODY = JSON.stringify({
 });
 
 function setup(engine = recordingEngine()) {
-  const handler = makeDeployWebhookHandler(async () => appWith(engine), quietLogger());
+  // One App for the handler's life, as in a warm container: the request ledger lives as long as it.
+  const app = appWith(engine);
+  const handler = makeDeployWebhookHandler(async () => app, quietLogger());
   const call = async (input: {
     body?: string;
     headers?: Record<string, string>;
@@ -57,9 +59,62 @@ describe('POST /webhooks/deploy', () => {
           revision: 'abc1234',
           image: 'ghcr.io/acme/podinfo:6.5.1',
           source: { kind: 'webhook', deliveryId: expect.any(String), actor: 'ci' },
+          announcedAt: NOW,
         },
       },
     ]);
+  });
+
+  it('answers an exact replay inside the window with the first answer, and acts once', async () => {
+    const { engine, call } = setup();
+    const first = await call({ sign: { at: NOW } });
+    expect(first.status).toBe(202);
+    // The same timestamp, body and signature, sent again later inside the window.
+    const replay = await call({ sign: { at: NOW } });
+    expect(replay.status).toBe(202);
+    expect(replay.json).toEqual(first.json);
+    expect(replay.headers['x-aviary-replay']).toBe('original-answer');
+    expect(engine.calls).toHaveLength(1);
+    // A new signature (a new request, even with the same body) is acted on.
+    expect((await call({ sign: { at: NOW - 1_000 } })).status).toBe(202);
+    expect(engine.calls).toHaveLength(2);
+  });
+
+  it('answers a replay of a refused request with the same refusal, without asking the engine again', async () => {
+    const { engine, call } = setup(
+      recordingEngine({ start: async () => ({ ok: false, status: 409, error: 'older announcement' }) }),
+    );
+    const first = await call({});
+    expect(first.status).toBe(409);
+    const replay = await call({});
+    expect(replay.status).toBe(409);
+    expect(replay.json).toEqual(first.json);
+    expect(engine.calls).toHaveLength(1);
+  });
+
+  it('forgets a request whose handling failed (5xx), so that the sender can retry it', async () => {
+    let fail = true;
+    const { engine, call } = setup(
+      recordingEngine({
+        start: async (input) => {
+          if (fail) throw new Error('DynamoDB unavailable');
+          return { ok: true, rollout: pendingRollout({ revision: input.revision }), created: true };
+        },
+      }),
+    );
+    expect((await call({})).status).toBe(500);
+    fail = false;
+    expect((await call({})).status).toBe(202);
+    expect(engine.calls).toHaveLength(2);
+  });
+
+  it('passes the signed timestamp as the announcement time, and force when the body asks for it', async () => {
+    const { engine, call } = setup();
+    const body = JSON.stringify({ target: 'podinfo', revision: 'old1', force: true });
+    expect((await call({ body, sign: { at: NOW - 60_000 } })).status).toBe(202);
+    expect(engine.calls[0]).toMatchObject({
+      input: { revision: 'old1', announcedAt: NOW - 60_000, force: true },
+    });
   });
 
   it('answers 200 with the existing rollout when the same revision is delivered again', async () => {

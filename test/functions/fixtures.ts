@@ -5,6 +5,7 @@ import type { Engine } from '../../lib/engine/engine.js';
 import { type AviaryConfig, AviaryConfigSchema, type ResolvedTarget } from '../../lib/model/config.js';
 import { PolicySchema } from '../../lib/model/policy.js';
 import type { Rollout } from '../../lib/model/rollout.js';
+import { memoryLedger } from './memory-ledger.js';
 
 /** 2026-11-26T12:00:00Z: every handler test runs at this instant. */
 export const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -31,6 +32,7 @@ const target = (githubEnvironments: string[]) => ({
 
 export const CONFIG: AviaryConfig = AviaryConfigSchema.parse({
   clusters: { sim: { kind: 'simulated' } },
+  slack: { teamId: 'T0001', enterpriseId: 'E0001' },
   policies: { demo: { stepWeights: [10, 25, 50], intervalSeconds: 5 } },
   targets: {
     podinfo: { ...target(['production', 'demo']), service: 'podinfo' },
@@ -95,5 +97,5 @@ export function awaitingApproval(patch: Partial<Rollout> = {}): Rollout {
 }
 
 export function appWith(engine: Engine, patch: Partial<App> = {}): App {
-  return { config: CONFIG, secrets: SECRETS, engine, clock: () => NOW, ...patch };
+  return { config: CONFIG, secrets: SECRETS, engine, requests: memoryLedger(), clock: () => NOW, ...patch };
 }

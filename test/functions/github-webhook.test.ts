@@ -16,7 +16,13 @@ function deliveryHeaders(): Record<string, string> {
   return headers;
 }
 
-const DEPLOYMENT = readVector('github_deployment_created.octokit.json');
+/** GitHub's example deployment, naming the image to roll out in its payload (as a CI workflow would). */
+const IMAGE = 'ghcr.io/codertocat/hello-world:f95f852';
+const DEPLOYMENT = (() => {
+  const event = JSON.parse(readVector('github_deployment_created.octokit.json'));
+  event.deployment.payload = { image: IMAGE };
+  return JSON.stringify(event);
+})();
 
 function setup(engine = recordingEngine()) {
   const handler = makeGithubWebhookHandler(async () => appWith(engine), quietLogger());
@@ -39,19 +45,26 @@ describe('POST /webhooks/github', () => {
     const { engine, call } = setup();
     const res = await call({ event: 'deployment' });
     expect(res.status).toBe(202);
-    const source = {
+    // The signed deployment id names the delivery (per target); the unsigned X-GitHub-Delivery does not.
+    const source = (target: string) => ({
       kind: 'github',
-      deliveryId: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+      deliveryId: `145988746@${target}`,
       actor: 'Codertocat',
+    });
+    const github = {
+      repository: 'Codertocat/Hello-World',
+      deploymentId: 145988746,
+      environment: 'production',
     };
+    const revision = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
     expect(engine.calls).toEqual([
       {
         method: 'start',
-        input: { target: 'podinfo', revision: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e', source },
+        input: { target: 'podinfo', revision, image: IMAGE, source: source('podinfo'), github },
       },
       {
         method: 'start',
-        input: { target: 'checkout', revision: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e', source },
+        input: { target: 'checkout', revision, image: IMAGE, source: source('checkout'), github },
       },
     ]);
     expect(res.json).toEqual({
@@ -60,6 +73,7 @@ describe('POST /webhooks/github', () => {
           id: 'podinfo-2',
           target: 'podinfo',
           revision: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
+          image: IMAGE,
           phase: 'pending',
           created: true,
         },
@@ -67,6 +81,7 @@ describe('POST /webhooks/github', () => {
           id: 'checkout-2',
           target: 'checkout',
           revision: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
+          image: IMAGE,
           phase: 'pending',
           created: true,
         },
@@ -125,7 +140,13 @@ describe('POST /webhooks/github', () => {
     const { engine, call } = setup();
     const res = await call({ event: 'deployment', body: JSON.stringify({ deployment: { sha: 'abc' } }) });
     expect(res.status).toBe(422);
-    expect(res.json).toMatchObject({ error: { details: { issues: [{ field: 'deployment.environment' }] } } });
+    expect(res.json).toMatchObject({
+      error: {
+        details: {
+          issues: expect.arrayContaining([{ field: 'deployment.environment', message: expect.any(String) }]),
+        },
+      },
+    });
     expect(engine.calls).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 import type {
   CommandResult,
   Engine,
+  ListOptions,
+  RetryInput,
   RolloutStatus,
   StartInput,
   StartResult,
@@ -15,7 +17,9 @@ export type EngineCall =
   | { method: 'command'; ref: string; command: Command }
   | { method: 'tick' }
   | { method: 'status'; id: string }
-  | { method: 'list'; options: { target?: string; limit?: number } | undefined };
+  | { method: 'list'; options: { target?: string; limit?: number } | undefined }
+  | { method: 'page'; options: ListOptions }
+  | { method: 'retry'; ref: string; input: RetryInput };
 
 /**
  * An Engine that records every call and answers like the real one would for a store holding `podinfo-1`
@@ -66,6 +70,26 @@ export function recordingEngine(overrides: Partial<Engine> = {}): Engine & { cal
         .filter((s) => !options?.target || s.target === options.target)
         .slice(0, options?.limit ?? 50);
     },
+    async page(options) {
+      const all = [...known.keys()].map((id) => statusOf(id) as RolloutStatus);
+      const rollouts = all
+        .filter((s) => !options.target || s.target === options.target)
+        .filter((s) => !options.phase || s.phase === options.phase)
+        .slice(0, options.limit ?? 20);
+      return { rollouts, cursor: null };
+    },
+    async retry(ref, input): Promise<StartResult> {
+      const rollout = known.get(ref);
+      if (!rollout) return { ok: false, status: 404, error: `no rollout or target "${ref}"` };
+      return {
+        ok: true,
+        created: true,
+        rollout: pendingRollout({
+          id: `${rollout.target}-2`,
+          source: { kind: input.via, actor: input.actor },
+        }),
+      };
+    },
   };
   const engine = { ...base, ...overrides };
   return {
@@ -90,6 +114,14 @@ export function recordingEngine(overrides: Partial<Engine> = {}): Engine & { cal
     list: (options) => {
       calls.push({ method: 'list', options });
       return engine.list(options);
+    },
+    page: (options) => {
+      calls.push({ method: 'page', options });
+      return engine.page(options);
+    },
+    retry: (ref, input) => {
+      calls.push({ method: 'retry', ref, input });
+      return engine.retry(ref, input);
     },
   };
 }

@@ -9,6 +9,7 @@ const VALUES: Record<string, string> = {
   '/aviary/prod/slack-signing-secret': 's-8f742231b1',
   '/aviary/prod/slack-bot-token': 'xoxb-111-222-abc',
   '/aviary/prod/github-webhook-secret': 'g-a9b8c7d6e5',
+  '/aviary/prod/github-token': 'ghp-5e4d3c2b1a',
 };
 
 const clientConfig = (endpoint: string) => ({
@@ -50,7 +51,7 @@ afterEach(async () => {
 });
 
 describe('loadSecrets from the environment (local)', () => {
-  it('reads the four variables; the bot token is optional', async () => {
+  it('reads the variables; the bot token and the GitHub token are optional', async () => {
     const env = {
       AVIARY_DEPLOY_SECRET: 'a',
       SLACK_SIGNING_SECRET: 'b',
@@ -61,8 +62,10 @@ describe('loadSecrets from the environment (local)', () => {
       slackSigningSecret: 'b',
       slackBotToken: null,
       githubWebhookSecret: 'c',
+      githubToken: null,
     });
     expect((await loadSecrets({ ...env, SLACK_BOT_TOKEN: 'xoxb-1' })).slackBotToken).toBe('xoxb-1');
+    expect((await loadSecrets({ ...env, GITHUB_TOKEN: 'ghp-1' })).githubToken).toBe('ghp-1');
   });
 
   it('names every missing variable', async () => {
@@ -85,6 +88,7 @@ describe('loadSecrets from SSM Parameter Store (AWS)', () => {
       slackSigningSecret: 's-8f742231b1',
       slackBotToken: 'xoxb-111-222-abc',
       githubWebhookSecret: 'g-a9b8c7d6e5',
+      githubToken: 'ghp-5e4d3c2b1a',
     });
     expect(double.calls.map((c) => [c.body.Name, c.body.WithDecryption]).sort()).toEqual(
       Object.keys(VALUES)
@@ -157,6 +161,6 @@ describe('loadSecrets from Secrets Manager (AWS)', () => {
     );
     expect(secrets.deploySecret).toBe('d-3f9a1c0e77');
     expect(secrets.slackBotToken).toBe('xoxb-111-222-abc');
-    expect(double.calls).toHaveLength(4);
+    expect(double.calls).toHaveLength(5);
   });
 });

@@ -4,14 +4,15 @@ import { toStatus } from '../../lib/engine/status-view.js';
 import { signSlackRequest } from '../../lib/signatures/slack.js';
 import { blockActionsBody } from '../../lib/slack/block-actions-body.js';
 import { readJsonVector, readVector } from '../support/vectors.js';
-import { APPROVER, appWith, awaitingApproval, NOW, SECRETS } from './fixtures.js';
+import { APPROVER, appWith, awaitingApproval, CONFIG, NOW, SECRETS } from './fixtures.js';
 import { httpEvent, lambdaContext, quietLogger, responseOf } from './lambda-events.js';
 import { recordingEngine } from './recording-engine.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
 function setup(engine = recordingEngine(), app: Partial<ReturnType<typeof appWith>> = {}) {
-  const handler = makeSlackWebhookHandler(async () => appWith(engine, app), quietLogger());
+  const built = appWith(engine, app);
+  const handler = makeSlackWebhookHandler(async () => built, quietLogger());
   /** Posts like Slack through API Gateway: signed, form body base64-encoded. */
   const call = async (
     body: string,
@@ -39,10 +40,13 @@ function setup(engine = recordingEngine(), app: Partial<ReturnType<typeof appWit
   return { engine, call };
 }
 
+/** A click in the configured workspace and Grid org (the fixtures' `slack`). */
 const click = (decision: 'approve' | 'reject' = 'approve', userId = APPROVER) =>
   blockActionsBody({
     userId,
     decision,
+    teamId: 'T0001',
+    enterpriseId: 'E0001',
     value: { rolloutId: 'podinfo-1', revision: 'abc1234', gate: 'promotion' },
   });
 
@@ -149,9 +153,9 @@ describe('POST /webhooks/slack: signature and shape', () => {
       quietLogger(),
     );
     const res = responseOf(await atVector(event(), lambdaContext()));
-    // `/webhook-collect` with empty text: verified, then answered with the usage.
-    expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Usage') });
+    // `/webhook-collect`: verified, then refused as a command that is not Aviary's.
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ error: { message: expect.stringContaining('/aviary only') } });
     const realClock = makeSlackWebhookHandler(
       async () => appWith(recordingEngine(), { secrets, clock: Date.now }),
       quietLogger(),
@@ -242,5 +246,124 @@ describe('POST /webhooks/slack: /aviary', () => {
     );
     const res = await call(slash('status podinfo-1'));
     expect(res.json).toMatchObject({ text: expect.stringContaining('awaiting approval of promotion') });
+  });
+});
+
+describe('POST /webhooks/slack: replays inside the window', () => {
+  it('a signed /aviary pause replayed after resume gets its first answer and does not pause again', async () => {
+    const { engine, call } = setup();
+    const pause = slash('pause podinfo-1');
+    const first = await call(pause, { signAt: NOW - 60_000 });
+    expect(first.status).toBe(200);
+    expect((await call(slash('resume podinfo-1'), { signAt: NOW - 30_000 })).status).toBe(200);
+    // The captured pause, byte for byte (same timestamp, body and signature), still inside the 5 minutes.
+    const replay = await call(pause, { signAt: NOW - 60_000 });
+    expect(replay.status).toBe(200);
+    expect(replay.json).toEqual(first.json);
+    expect(replay.headers['x-aviary-replay']).toBe('original-answer');
+    expect(engine.calls.map((c) => (c.method === 'command' ? c.command.kind : c.method))).toEqual([
+      'pause',
+      'resume',
+    ]);
+  });
+
+  it('a replayed click acts once; the same click signed anew is a new request', async () => {
+    const { engine, call } = setup();
+    expect((await call(click(), { signAt: NOW })).status).toBe(200);
+    expect((await call(click(), { signAt: NOW })).status).toBe(200);
+    expect(engine.calls).toHaveLength(1);
+    expect((await call(click(), { signAt: NOW - 1_000 })).status).toBe(200);
+    expect(engine.calls).toHaveLength(2);
+  });
+});
+
+describe('POST /webhooks/slack: who may act', () => {
+  const inWorkspace = (team: { teamId?: string; enterpriseId?: string; appId?: string }) =>
+    blockActionsBody({
+      userId: APPROVER,
+      decision: 'approve',
+      value: { rolloutId: 'podinfo-1', revision: 'abc1234', gate: 'promotion' },
+      ...team,
+    });
+
+  it('refuses a click from another workspace or another Grid org with 403, even by an approver id', async () => {
+    const { engine, call } = setup();
+    const otherTeam = await call(inWorkspace({ teamId: 'T0OTHER', enterpriseId: 'E0001' }));
+    expect(otherTeam.status).toBe(403);
+    expect(otherTeam.json).toMatchObject({ error: { message: expect.stringContaining('T0001 only') } });
+    const otherOrg = await call(inWorkspace({ teamId: 'T0001', enterpriseId: 'E0OTHER' }));
+    expect(otherOrg.status).toBe(403);
+    expect(otherOrg.json).toMatchObject({ error: { message: expect.stringContaining('E0001 only') } });
+    expect(engine.calls).toEqual([]);
+    expect((await call(inWorkspace({ teamId: 'T0001', enterpriseId: 'E0001' }))).status).toBe(200);
+    expect(engine.calls).toHaveLength(1);
+  });
+
+  it('refuses a request for another app when the app id is configured', async () => {
+    const config = { ...CONFIG, slack: { teamId: 'T0001', enterpriseId: 'E0001', appId: 'A0AVIARY' } };
+    const { engine, call } = setup(recordingEngine(), { config });
+    const other = await call(inWorkspace({ teamId: 'T0001', enterpriseId: 'E0001', appId: 'A0OTHER' }));
+    expect(other.status).toBe(403);
+    expect(other.json).toMatchObject({ error: { message: expect.stringContaining('A0AVIARY only') } });
+    // The slash-command sample carries api_app_id A123456: not this app.
+    expect((await call(slash('pause podinfo-1'))).status).toBe(403);
+    expect(engine.calls).toEqual([]);
+  });
+
+  it('refuses every Slack request when no workspace is configured', async () => {
+    const { slack: _slack, ...unbound } = CONFIG;
+    const { engine, call } = setup(recordingEngine(), { config: unbound });
+    const res = await call(click());
+    expect(res.status).toBe(403);
+    expect(res.json).toMatchObject({ error: { message: expect.stringContaining('slack.teamId') } });
+    expect((await call(slash('status'))).status).toBe(403);
+    expect(engine.calls).toEqual([]);
+  });
+
+  it('refuses a slash command other than /aviary with 400', async () => {
+    const { engine, call } = setup();
+    const form = new URLSearchParams(slash('abort podinfo'));
+    form.set('command', '/deploy');
+    const res = await call(form.toString());
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ error: { message: 'Aviary answers /aviary only, not /deploy' } });
+    expect(engine.calls).toEqual([]);
+  });
+
+  it('binds a typed approve to the revision and gate pending when it is read, and echoes both', async () => {
+    const rollout = awaitingApproval();
+    const engine = recordingEngine({
+      status: async (id) => (id === rollout.id ? toStatus(rollout, null, []) : null),
+      list: async (options) => (options?.target === 'podinfo' ? [toStatus(rollout, null, [])] : []),
+    });
+    const { call } = setup(engine);
+    const res = await call(slash('approve podinfo ship it'));
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      text: expect.stringContaining('(revision `abc1234`, gate `promotion`)'),
+    });
+    expect(engine.calls.filter((c) => c.method === 'command')).toEqual([
+      {
+        method: 'command',
+        ref: 'podinfo-1',
+        command: {
+          kind: 'approve',
+          actor: APPROVER,
+          reason: 'ship it',
+          revision: 'abc1234',
+          gate: 'promotion',
+        },
+      },
+    ]);
+  });
+
+  it('refuses a typed approve when no approval is pending, without sending the command', async () => {
+    const { engine, call } = setup();
+    const res = await call(slash('reject podinfo-1'));
+    expect(res.status).toBe(409);
+    expect(res.json).toMatchObject({
+      error: { message: 'rollout podinfo-1 is pending; no approval is pending' },
+    });
+    expect(engine.calls.some((c) => c.method === 'command')).toBe(false);
   });
 });

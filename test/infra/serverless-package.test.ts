@@ -55,7 +55,7 @@ afterAll(() => {
 });
 
 describe('serverless.yml packaged with osls + serverless-esbuild', () => {
-  it('routes the HTTP API to the functions; only the status API needs IAM-signed requests', () => {
+  it('routes the HTTP API to the functions; only the status and commands API needs IAM-signed requests', () => {
     const routes = Object.fromEntries(
       ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [
         r.Properties.RouteKey,
@@ -68,6 +68,7 @@ describe('serverless.yml packaged with osls + serverless-esbuild', () => {
       'POST /webhooks/slack': 'NONE',
       'GET /rollouts': 'AWS_IAM',
       'GET /rollouts/{id}': 'AWS_IAM',
+      'POST /rollouts/{id}/commands': 'AWS_IAM',
     });
     for (const [, integration] of ofType('AWS::ApiGatewayV2::Integration')) {
       expect(integration.Properties.PayloadFormatVersion).toBe('2.0');

@@ -221,6 +221,9 @@ describe('local HTTP gateway: round trips through the real handlers', () => {
       userId: APPROVER,
       decision: 'approve',
       value: { rolloutId: 'podinfo-1', revision: 'abc1234', gate: 'promotion' },
+      // The fixtures' workspace and Grid org.
+      teamId: 'T0001',
+      enterpriseId: 'E0001',
     });
     const res = await fetch(`${gateway.url}/webhooks/slack`, {
       method: 'POST',
@@ -257,5 +260,28 @@ describe('local HTTP gateway: round trips through the real handlers', () => {
       { method: 'status', id: 'podinfo-1' },
       { method: 'list', options: { target: 'podinfo', limit: 3 } },
     ]);
+  });
+
+  it('headers and query parameters named constructor or __proto__ arrive as sent, and are answered with a 4xx', async () => {
+    const { route, events } = recorder('GET', '/rollouts');
+    const engine = recordingEngine();
+    const handler = makeRolloutsApiHandler(async () => appWith(engine), quietLogger());
+    const recorded = await start([route]);
+    await fetch(`${recorded.url}/rollouts?constructor=a&__proto__=b&toString=c`, {
+      headers: { constructor: 'x', 'x-proto': 'y' },
+    });
+    const event = events[0] as APIGatewayProxyEventV2;
+    expect(event.headers.constructor).toBe('x');
+    expect({ ...event.queryStringParameters }).toEqual(
+      JSON.parse('{"constructor":"a","__proto__":"b","toString":"c"}'),
+    );
+    const gateway = await start([{ method: 'GET', path: '/rollouts', handler }]);
+    const withHeader = await fetch(`${gateway.url}/rollouts`, { headers: { constructor: 'x' } });
+    expect(withHeader.status).toBe(200);
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const withQuery = await fetch(`${gateway.url}/rollouts?${name}=x`);
+      expect(withQuery.status).toBe(400);
+      expect(await withQuery.json()).toMatchObject({ error: { code: 'invalid_query' } });
+    }
   });
 });

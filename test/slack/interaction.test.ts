@@ -30,6 +30,8 @@ describe('block_actions interactivity payloads', () => {
       via: 'button',
       ref: 'podinfo-3',
       command: { kind: 'approve', actor: 'UA8RXUSPL', revision: 'abc1234', gate: 'promotion' },
+      // Where the click was made: the workspace and app it must come from.
+      origin: { teamId: 'T9TK3CUKW', appId: 'AABA1ABCD' },
       // Kept so that a refusal can be explained to the clicking user privately.
       responseUrl: docsPayload.response_url,
     });
@@ -38,6 +40,7 @@ describe('block_actions interactivity payloads', () => {
       via: 'button',
       ref: 'podinfo-3',
       command: { kind: 'reject', actor: 'W111', revision: 'abc1234', gate: 'promotion' },
+      origin: { teamId: 'T111', enterpriseId: 'E111', appId: 'A111' },
       responseUrl: boltPayload.response_url,
     });
   });
@@ -82,6 +85,7 @@ describe('block_actions interactivity payloads', () => {
       via: 'button',
       ref: 'podinfo-7',
       command: { kind: 'reject', actor: 'U0APPROVER', revision: 'f95f852', gate: 'step:1' },
+      origin: { teamId: 'T0AVIARY', appId: 'A0AVIARY' },
     });
   });
 });

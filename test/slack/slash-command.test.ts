@@ -11,6 +11,9 @@ function slashBody(text: string, userId = 'U2147483697'): string {
   return form.toString();
 }
 
+/** The docs sample's workspace, Grid org and app. */
+const WEATHER_ORIGIN = { teamId: 'T0001', enterpriseId: 'E0001', appId: 'A123456' };
+
 describe('/aviary slash command', () => {
   it('parses every state-changing verb with a rollout id or target and an optional reason', () => {
     for (const verb of ['approve', 'reject', 'pause', 'resume', 'abort'] as const) {
@@ -19,6 +22,7 @@ describe('/aviary slash command', () => {
         via: 'slash',
         ref: 'podinfo-3',
         command: { kind: verb, actor: 'U2147483697' },
+        origin: WEATHER_ORIGIN,
         responseUrl: expect.stringMatching(/^https:\/\/hooks\.slack\.com\/commands\//),
       });
     }
@@ -27,6 +31,7 @@ describe('/aviary slash command', () => {
       via: 'slash',
       ref: 'podinfo',
       command: { kind: 'abort', actor: 'U2147483697', reason: 'error budget burned' },
+      origin: WEATHER_ORIGIN,
       responseUrl: expect.stringMatching(/^https:\/\/hooks\.slack\.com\/commands\//),
     });
   });
@@ -41,11 +46,17 @@ describe('/aviary slash command', () => {
   });
 
   it('parses status with and without a reference', () => {
-    expect(parseSlackBody(slashBody('status'))).toEqual({ kind: 'status', ref: null, actor: 'U2147483697' });
+    expect(parseSlackBody(slashBody('status'))).toEqual({
+      kind: 'status',
+      ref: null,
+      actor: 'U2147483697',
+      origin: WEATHER_ORIGIN,
+    });
     expect(parseSlackBody(slashBody('status podinfo-3'))).toEqual({
       kind: 'status',
       ref: 'podinfo-3',
       actor: 'U2147483697',
+      origin: WEATHER_ORIGIN,
     });
   });
 
@@ -63,9 +74,14 @@ describe('/aviary slash command', () => {
     expect(parsed).toMatchObject({ kind: 'usage', text: expect.stringContaining('500') });
   });
 
-  it('reads the docs sample body (unencoded "/" and ":") and treats its text as an unknown verb', () => {
+  it('reads the docs sample body (unencoded "/" and ":") and refuses its command, which is not /aviary', () => {
     const parsed = parseSlackBody(readVector('slack_slash_command_body.weather.txt'));
-    expect(parsed).toMatchObject({ kind: 'usage', text: expect.stringContaining('`94070`') });
+    expect(parsed).toMatchObject({ kind: 'invalid', message: 'Aviary answers /aviary only, not /weather' });
+    const asAviary = readVector('slack_slash_command_body.weather.txt').replace('/weather', '/aviary');
+    expect(parseSlackBody(asAviary)).toMatchObject({
+      kind: 'usage',
+      text: expect.stringContaining('`94070`'),
+    });
   });
 
   it('calls a body without a user id invalid', () => {

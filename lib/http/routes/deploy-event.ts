@@ -3,6 +3,7 @@ import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbr
 import type { App } from '../../app/app.js';
 import type { StartResult } from '../../engine/engine.js';
 import { started } from '../../engine/started.js';
+import { DeliveryIdSchema } from '../delivery-id.js';
 import { DeployRequestSchema } from '../deploy-request.js';
 import { describeIssues, fieldIssues } from '../validation-details.js';
 
@@ -37,6 +38,10 @@ export async function handleDeployEvent(
     throw new DeployEventError(
       `expected detail-type "${DEPLOY_DETAIL_TYPE}" from "${expectedSource}", got "${detailType}" from "${source}"`,
     );
+  }
+  if (!DeliveryIdSchema.safeParse(id).success) {
+    logger.error('unusable event id', { length: id.length });
+    throw new DeployEventError('the event id is not a usable delivery id (1 to 128 URL-safe characters)');
   }
   const detail = DeployRequestSchema.safeParse(envelope.data.detail);
   if (!detail.success) {
