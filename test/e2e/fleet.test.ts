@@ -1,8 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CliContext } from '../../lib/cli/cli-context.js';
+import { run as getCli } from '../../lib/cli/get.js';
+import { runCommand } from '../../lib/cli/rollout-command.js';
 import type { FleetRolloutStatus, RolloutStatus } from '../../lib/engine/engine.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
 import type { EmbeddedStack } from '../../lib/local/embedded-stack.js';
 import { approvalButtonFor, type LocalClient } from '../../lib/local/local-client.js';
+import { writeLocalSession } from '../../lib/local/local-session.js';
 import { type AviaryConfig, AviaryConfigSchema } from '../../lib/model/config.js';
 import type { Weights } from '../../lib/model/observation.js';
 import { APPROVER, type FakeClock, START, STRANGER, startTestStack } from './stack.js';
@@ -32,6 +39,7 @@ function fleetConfig(extra: Record<string, unknown> = {}): AviaryConfig {
   };
   return AviaryConfigSchema.parse({
     clusters: { staging: cluster, 'prod-eu': cluster, 'prod-us': cluster },
+    slack: { teamId: 'T0AVIARY', appId: 'A0AVIARY' },
     policies: {
       fleet: {
         stepWeights: [20, 50],
@@ -65,11 +73,15 @@ describe('fleet rollouts in waves across three simulated clusters', () => {
   let clock: FakeClock;
   let client: LocalClient;
 
+  const dir = mkdtempSync(path.join(tmpdir(), 'aviary-fleet-'));
+  const session = path.join(dir, 'session.json');
+
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
   }, 120_000);
   afterAll(async () => {
     await dynamo?.stop();
+    rmSync(dir, { recursive: true, force: true });
   }, 120_000);
   afterEach(async () => {
     await stack?.close();
@@ -77,6 +89,39 @@ describe('fleet rollouts in waves across three simulated clusters', () => {
 
   async function setUp(config: AviaryConfig): Promise<void> {
     ({ stack, clock, client } = await startTestStack(dynamo, { config, seed: 21 }));
+    writeLocalSession(
+      {
+        url: stack.url,
+        pid: process.pid,
+        deploySecret: stack.secrets.deploySecret,
+        slackSigningSecret: stack.secrets.slackSigningSecret,
+        githubWebhookSecret: stack.secrets.githubWebhookSecret,
+        kubeconfig: null,
+      },
+      session,
+    );
+  }
+  /** The CLI in-process against this stack, on its clock. */
+  function cliContext(): CliContext & { stdout: () => string; stderr: () => string } {
+    let out = '';
+    let err = '';
+    return {
+      out: (t) => {
+        out += t;
+      },
+      err: (t) => {
+        err += t;
+      },
+      env: { AVIARY_SESSION_FILE: session },
+      clock: clock.now,
+      sleep: async (ms) => {
+        clock.advance(ms);
+        await stack.tick();
+      },
+      isTTY: false,
+      stdout: () => out,
+      stderr: () => err,
+    };
   }
   const weightsOf = (name: string): Weights => {
     const t = stack.target(name);
@@ -288,14 +333,33 @@ describe('fleet rollouts in waves across three simulated clusters', () => {
     const noReason = await client.slash(`unfreeze ${euId}`, APPROVER);
     expect(JSON.stringify(noReason.body)).toContain('needs a reason');
     expect((await client.slash(`unfreeze ${euId} hotfix for checkout`, STRANGER)).status).toBe(403);
-    const lifted = await client.slash(`unfreeze ${euId} hotfix for checkout`, APPROVER);
-    expect(lifted.status, JSON.stringify(lifted.body)).toBe(200);
+    // The API (through the CLI): a reason is required there too, then the override is recorded with the caller.
+    const noApiReason = await client.post(
+      `/rollouts/${euId}/commands`,
+      JSON.stringify({ command: 'unfreeze' }),
+      {
+        'content-type': 'application/json',
+      },
+    );
+    expect(noApiReason.status).toBe(422);
+    const ctx = cliContext();
+    expect(await runCommand('unfreeze', [euId], ctx)).toBe(2);
+    expect(ctx.stderr()).toContain('give --reason');
+    expect(await runCommand('unfreeze', [euId, '--reason', 'hotfix for checkout'], ctx), ctx.stderr()).toBe(
+      0,
+    );
     const eu = await client.rollout(euId);
-    expect(eu.freezeOverride).toMatchObject({ actor: APPROVER, reason: 'hotfix for checkout' });
+    expect(eu.freezeOverride).toMatchObject({ reason: 'hotfix for checkout' });
     expect(eu.history.find((d) => d.action === 'unfreeze')).toMatchObject({
-      actor: APPROVER,
+      actor: eu.freezeOverride?.actor,
       reason: expect.stringContaining('hotfix for checkout'),
     });
+    // And `aviary get rollout` shows the fleet rollout by wave, with the freeze lifted on prod-eu.
+    const show = cliContext();
+    expect(await getCli(['rollout', id], show), show.stderr()).toBe(0);
+    expect(show.stdout()).toContain(`Name:       ${id} (fleet podinfo)`);
+    expect(show.stdout()).toMatch(/▶ 2 {2}running/);
+    expect(show.stdout()).toMatch(/podinfo-prod-eu .*frozen: eu-peak \(EU peak traffic\)/);
     // /aviary status names the fleet rollout, a line per wave; the override shows as lifted.
     const status = await client.slash('status podinfo', APPROVER);
     expect(JSON.stringify(status.body)).toMatch(/podinfo-1.{1,4} fleet podinfo.*wave 2 running/);
