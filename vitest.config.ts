@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Safety nets against hangs, never speed bounds: the machines are shared and may be heavily loaded.
+    testTimeout: 300_000,
+    hookTimeout: 600_000,
     // DynamoDB Local (a JVM) and the Kubernetes API double are started per test file; two cores only.
     maxWorkers: 2,
     pool: 'forks',

@@ -95,6 +95,9 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 write(`  API          ${stack.url}  (POST /webhooks/{deploy,github,slack}, GET /rollouts[/{id}])`);
+write(
+  `  pages        ${stack.url}/ui  (rollouts and their timelines; open on 127.0.0.1, signed links on AWS)`,
+);
 write(`  DynamoDB     ${dynamo.endpoint}  table ${stack.tableName}`);
 for (const cluster of stack.clusters.values())
   write(`  cluster      ${cluster.name}: simulated, ${cluster.api.url}`);
@@ -129,6 +132,9 @@ if (process.env.AVIARY_DEMO !== '0' && demoFleet) {
     write(
       `\nDemo done: ${outcome.healthy.id} ${outcome.healthy.phase}, ${outcome.faulty.id} ${outcome.faulty.phase}.`,
     );
+    write(
+      `  see them:  ${stack.url}/ui/rollouts/${outcome.healthy.id}  ${stack.url}/ui/rollouts/${outcome.faulty.id}`,
+    );
   } catch (error) {
     write(`\nDemo stopped: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -143,6 +149,7 @@ Aviary keeps serving at ${stack.url} — try, in another terminal:
   kubectl --kubeconfig ${kubeconfigPath} get deployments -n ${demoTarget ? stack.target(demoTarget).namespace : 'demo'}
   curl -s ${stack.url}/rollouts
   curl -s ${stack.url}/rollouts/${t}-1
+  open ${stack.url}/ui in a browser, or: npm run aviary -- open ${t}-1
   npm run aviary -- deploy --target ${t} --revision 6.5.3 --image ghcr.io/stefanprodan/podinfo:6.5.3
   npm run aviary -- slack --user ${approver} "approve ${t}"${
     demoFleet

@@ -12,6 +12,8 @@ export interface Secrets {
   githubWebhookSecret: string;
   /** Posts deployment statuses back to GitHub; without it GitHub hears nothing. */
   githubToken?: string | null;
+  /** Signs the links that open the /ui pages without AWS credentials; without it those pages refuse (401). */
+  viewSecret: string | null;
 }
 
 /** Everything a Lambda handler needs, built once per container (or once per `npm start`). */
@@ -32,4 +34,6 @@ export interface App {
   openCommands?: boolean;
   /** GitHub deployment statuses (token configured); the route reports refused deployments through it. */
   github?: GithubStatuses;
+  /** Local stack only (loopback): /ui pages open without a signed link. Never set on AWS. */
+  openViews?: boolean;
 }

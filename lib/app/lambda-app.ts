@@ -10,6 +10,7 @@ import type { Notifier } from '../notify/notifier.js';
 import { outboundNotifier, rolloutLogUrl } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder } from '../notify/slack-responder.js';
+import { viewLinkUrl } from '../signatures/view-link.js';
 import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
 import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
@@ -41,6 +42,7 @@ async function buildLambdaApp(): Promise<App> {
     ? createSlackNotifier({
         token: secrets.slackBotToken,
         log: (level, message, data) => logger[level](message, data),
+        viewLink: slackViewLink(secrets.viewSecret, process.env.AVIARY_PUBLIC_URL),
       })
     : { publish: async () => null };
   const github = secrets.githubToken ? createGithubStatuses({ token: secrets.githubToken }) : undefined;
@@ -55,7 +57,10 @@ async function buildLambdaApp(): Promise<App> {
             client: new EventBridgeClient({}),
             ...(process.env.AVIARY_EVENT_BUS ? { eventBusName: process.env.AVIARY_EVENT_BUS } : {}),
           }),
-    logUrl: rolloutLogUrl(process.env.AVIARY_PUBLIC_URL),
+    // GitHub's "View deployment" opens the rollout's page (signed view link), else the IAM-only JSON API.
+    logUrl:
+      slackViewLink(secrets.viewSecret, process.env.AVIARY_PUBLIC_URL) ??
+      rolloutLogUrl(process.env.AVIARY_PUBLIC_URL),
     log: (message, data) => logger.warn(message, data),
   });
   return createApp({
@@ -70,4 +75,12 @@ async function buildLambdaApp(): Promise<App> {
     respond: createSlackResponder({ log: (level, message, data) => logger[level](message, data ?? {}) }),
     log: (level, message, data) => logger[level](message, data ?? {}),
   });
+}
+
+/** The "View timeline" link of Slack messages: the API's public URL (`AVIARY_PUBLIC_URL`) signed with the view secret. */
+function slackViewLink(secret: string | null, publicUrl: string | undefined) {
+  const base = publicUrl?.trim();
+  if (!secret || !base) return undefined;
+  return (rollout: { id: string }) =>
+    viewLinkUrl(base, secret, { kind: 'rollout', id: rollout.id }, Date.now());
 }

@@ -11,6 +11,7 @@ export const SECRET_ENV = {
   slackBotToken: 'SLACK_BOT_TOKEN',
   githubWebhookSecret: 'GITHUB_WEBHOOK_SECRET',
   githubToken: 'GITHUB_TOKEN',
+  viewSecret: 'AVIARY_VIEW_SECRET',
 } as const satisfies Record<keyof Secrets, string>;
 
 /** Names under `AVIARY_SECRETS_PREFIX` on AWS, e.g. `/aviary/prod/deploy-secret`. */
@@ -20,10 +21,11 @@ export const SECRET_NAMES = {
   slackBotToken: 'slack-bot-token',
   githubWebhookSecret: 'github-webhook-secret',
   githubToken: 'github-token',
+  viewSecret: 'view-secret',
 } as const satisfies Record<keyof Secrets, string>;
 
-/** Aviary runs without Slack notifications when no bot token is configured. */
-const OPTIONAL: ReadonlySet<keyof Secrets> = new Set(['slackBotToken', 'githubToken']);
+/** Aviary runs without Slack notifications when no bot token is configured, without /ui pages when no view secret, without GitHub statuses when no token. */
+const OPTIONAL: ReadonlySet<keyof Secrets> = new Set(['slackBotToken', 'githubToken', 'viewSecret']);
 
 const DEFAULT_MAX_AGE_SECONDS = 300;
 
@@ -100,6 +102,7 @@ function toSecrets(values: Record<keyof Secrets, string | null>): Secrets {
     slackBotToken: values.slackBotToken,
     githubWebhookSecret: values.githubWebhookSecret ?? '',
     githubToken: values.githubToken ?? null,
+    viewSecret: values.viewSecret,
   };
 }
 

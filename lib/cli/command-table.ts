@@ -36,6 +36,10 @@ export const commandTable: Record<string, CliCommand> = {
     run: lazy(() => import('./deploy.js')),
   },
   ...verbs,
+  open: {
+    summary: "print a rollout's signed page link (or the list's) and open it in a browser",
+    run: lazy(() => import('./open.js')),
+  },
   slack: {
     summary: 'send a signed /aviary slash command (local testing)',
     run: lazy(() => import('./slack.js')),

@@ -337,7 +337,20 @@ function awaitingApproval(input: DecideInput & { view: ClusterView }): Step {
       explanation: result.explanation,
     });
   }
-  return { rollout: touch(rollout, now, { judgeState: result.state, nextCheckAt }), decision: null };
+  // Recorded like any judged window, so the history (and the timeline drawn from it) shows what the canary did
+  // while people decided. A hold: it neither notifies nor changes the phase.
+  return transition(
+    rollout,
+    now,
+    { judgeState: result.state, nextCheckAt },
+    {
+      action: 'hold',
+      rule: `judge.${result.explanation.rule}`,
+      reason: `awaiting approval at ${rollout.canaryWeight}%: ${result.explanation.summary}`,
+      metrics: input.metrics,
+      explanation: result.explanation,
+    },
+  );
 }
 
 function promoting(rollout: Rollout, view: ClusterView, now: number): Step {

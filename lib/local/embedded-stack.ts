@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { makeDeployWebhookHandler } from '../../functions/deploy-webhook.js';
 import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
@@ -20,6 +21,7 @@ import type { Notifier } from '../notify/notifier.js';
 import { outboundNotifier } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder, type SlackResponder } from '../notify/slack-responder.js';
+import { viewLinkUrl } from '../signatures/view-link.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
 import { type EventBridgeDouble, startEventBridgeDouble } from '../sim/eventbridge-double.js';
 import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-double.js';
@@ -27,7 +29,7 @@ import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-doubl
 import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
 import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
-import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, localDynamoClients, startDynamoDbLocal } from './dynamodb-local.js';
 import { type HttpGateway, startHttpGateway } from './http-gateway.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
 import { localLambdaContext } from './lambda-context.js';
@@ -60,6 +62,13 @@ export interface EmbeddedStackOptions {
   github?: boolean;
   /** Events out: the EventBridge double (the real SDK client against it) by default; `false` for none. */
   events?: boolean;
+  /**
+   * The /ui pages open without a signed link (the default: the stack listens on 127.0.0.1 only); `false` to
+   * require signed links as on AWS.
+   */
+  openViews?: boolean;
+  /** The scheduled function's timeout, as configured on Lambda (60 s by default; 900 s at most). */
+  tickTimeoutMs?: number;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
@@ -70,6 +79,8 @@ export interface EmbeddedStack {
   secrets: Secrets;
   tableName: string;
   dynamo: DynamoDbLocal;
+  /** The client behind the functions' store (its own, not `dynamo.client`): where chaos runs inject faults. */
+  storeClient: DynamoDBClient;
   clusters: Map<string, SimulatedCluster>;
   slack: SlackApiDouble | null;
   /** The GitHub REST API double: the deployment statuses Aviary posted. */
@@ -103,6 +114,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     if (!options.dynamo) cleanups.push(() => dynamo.stop());
     const tableName = options.tableName ?? `aviary-local-${randomBytes(4).toString('hex')}`;
     await dynamo.createTable(tableName);
+    const storeClients = localDynamoClients(dynamo.endpoint);
+    cleanups.push(async () => storeClients.client.destroy());
 
     const clusters = new Map<string, SimulatedCluster>();
     let seed = options.seed ?? 1;
@@ -127,6 +140,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       );
     }
 
+    let baseUrl: string | null = null;
     let slack: SlackApiDouble | null = null;
     let notifier: Notifier = { publish: async () => null };
     let respond: SlackResponder | undefined;
@@ -134,7 +148,15 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       slack = await startSlackApiDouble({ token: secrets.slackBotToken });
       const double = slack;
       cleanups.push(() => double.close());
-      notifier = createSlackNotifier({ token: secrets.slackBotToken, apiUrl: slack.apiUrl });
+      notifier = createSlackNotifier({
+        token: secrets.slackBotToken,
+        apiUrl: slack.apiUrl,
+        // The gateway starts after the notifier is built; its URL is known before any rollout is published.
+        viewLink: (rollout) =>
+          baseUrl && secrets.viewSecret
+            ? viewLinkUrl(baseUrl, secrets.viewSecret, { kind: 'rollout', id: rollout.id }, clock())
+            : null,
+      });
       respond = createSlackResponder({ allowedOrigins: [new URL(slack.apiUrl).origin] });
     }
 
@@ -160,23 +182,27 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         }),
       });
     }
-    // The rollout's page on this stack's API; known once the gateway listens (below).
-    let apiUrl = '';
     notifier = outboundNotifier({
       slack: notifier,
       github: githubStatuses,
       events: eventsNotifier,
-      logUrl: (rollout) => (apiUrl ? `${apiUrl}/rollouts/${encodeURIComponent(rollout.id)}` : undefined),
+      // GitHub's "View deployment" opens the rollout's page (a signed view link; the JSON API without a view secret).
+      logUrl: (rollout) =>
+        baseUrl
+          ? secrets.viewSecret
+            ? viewLinkUrl(baseUrl, secrets.viewSecret, { kind: 'rollout', id: rollout.id }, clock())
+            : `${baseUrl}/rollouts/${encodeURIComponent(rollout.id)}`
+          : undefined,
       log: (message, data) => options.log?.('warn', message, data),
     });
 
-    const app = createApp({
+    const composed = createApp({
       config,
       secrets,
       ...(githubStatuses ? { github: githubStatuses } : {}),
-      store: new DynamoDbRolloutStore({ client: dynamo.doc, tableName }),
-      fleets: new DynamoDbFleetStore({ client: dynamo.doc, tableName }),
-      requests: new DynamoDbRequestLedger({ client: dynamo.doc, tableName }),
+      store: new DynamoDbRolloutStore({ client: storeClients.doc, tableName }),
+      fleets: new DynamoDbFleetStore({ client: storeClients.doc, tableName }),
+      requests: new DynamoDbRequestLedger({ client: storeClients.doc, tableName }),
       connector: createClusterConnector({
         simulated: (name) => {
           const cluster = clusters.get(name);
@@ -192,6 +218,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       ...(options.log ? { log: options.log } : {}),
       ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
     });
+    const app: App = { ...composed, openViews: options.openViews ?? true };
     const getApp = async (): Promise<App> => app;
     const logger = new Logger({ serviceName: 'aviary-local', logLevel: options.logLevel ?? 'WARN' });
     const api = makeRolloutsApiHandler(getApp, logger);
@@ -204,10 +231,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         { method: 'GET', path: '/rollouts', handler: api },
         { method: 'GET', path: '/rollouts/{id}', handler: api },
         { method: 'POST', path: '/rollouts/{id}/commands', handler: api },
+        { method: 'GET', path: '/ui', handler: api },
+        { method: 'GET', path: '/ui/rollouts/{id}', handler: api },
       ],
     });
     cleanups.push(() => gateway.close());
-    apiUrl = gateway.url;
+    baseUrl = gateway.url;
     const metrics = new RecordingMetrics({ namespace: 'Aviary', serviceName: 'aviary-local' });
     const tickHandler = makeTickHandler(getApp, logger, metrics);
 
@@ -217,12 +246,17 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       secrets,
       tableName,
       dynamo,
+      storeClient: storeClients.client,
       clusters,
       slack,
       github,
       events,
       metrics,
-      tick: () => tickHandler(scheduledEvent(clock()), localLambdaContext('aviary-tick', 60_000)),
+      tick: () =>
+        tickHandler(
+          scheduledEvent(clock()),
+          localLambdaContext('aviary-tick', options.tickTimeoutMs ?? 60_000),
+        ),
       target: (name) => {
         const target = resolveTarget(config, name);
         if (!target) throw new Error(`unknown target "${name}"`);

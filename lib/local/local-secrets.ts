@@ -16,5 +16,6 @@ export function localSecrets(env: Record<string, string | undefined>): Secrets {
     githubWebhookSecret: pick('githubWebhookSecret'),
     // Locally statuses go to the GitHub API double: never send a developer's real GITHUB_TOKEN anywhere.
     githubToken: `ghp_local_${random()}`,
+    viewSecret: pick('viewSecret'),
   };
 }

@@ -29,5 +29,10 @@ export function createFanoutNotifier(
       for (const error of errors) onError(error);
       return ref;
     },
+    async retract(ref) {
+      // Only the notifier that posted it knows the reference; the others have nothing to withdraw.
+      const results = await Promise.allSettled(notifiers.map((n) => n.retract?.(ref)));
+      for (const result of results) if (result.status === 'rejected') onError(result.reason);
+    },
   };
 }

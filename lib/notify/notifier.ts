@@ -23,4 +23,9 @@ export interface Notifier {
     ref: MessageRef | null,
     channel: string | undefined,
   ): Promise<MessageRef | null>;
+  /**
+   * Withdraws a message this notifier posted that turned out to be a second one for the same rollout (two
+   * invocations both saw no message yet and both posted); the other one stays the rollout's message.
+   */
+  retract?(ref: MessageRef): Promise<void>;
 }

@@ -14,6 +14,8 @@ export interface SlackNotifierOptions {
   defaultChannel?: string;
   timeoutMs?: number;
   log?: (level: 'warn' | 'error', message: string, data: Record<string, unknown>) => void;
+  /** The signed link of a rollout's page for the message's "View timeline" button; no button when null. */
+  viewLink?: (rollout: Rollout) => string | null;
 }
 
 /** Slack errors after which the old message is gone and a new one should be posted instead. */
@@ -35,9 +37,11 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
   const log = options.log ?? (() => {});
+  const render = (rollout: Rollout, target: ResolvedTarget) =>
+    renderRolloutMessage(rollout, target, options.viewLink?.(rollout) ?? null);
 
   const post = async (channel: string, rollout: Rollout, target: ResolvedTarget): Promise<MessageRef> => {
-    const message = renderRolloutMessage(rollout, target);
+    const message = render(rollout, target);
     const answer = await api.call('chat.postMessage', {
       channel,
       text: message.text,
@@ -70,10 +74,23 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
         throw new SlackApiError('chat.postMessage', 'missing channel or ts in answer');
       return { channel: answer.channel, ts: answer.ts };
     },
+    async retract(ref) {
+      try {
+        await api.call('chat.delete', { channel: ref.channel, ts: ref.ts });
+      } catch (e) {
+        // Already gone is what was wanted.
+        if (e instanceof SlackApiError && MESSAGE_GONE.has(e.error)) return;
+        log('warn', 'Slack message could not be withdrawn', {
+          ts: ref.ts,
+          error: e instanceof SlackApiError ? e.error : String(e),
+        });
+        throw e;
+      }
+    },
     async publish(rollout, target) {
       try {
         if (rollout.slack) {
-          const message = renderRolloutMessage(rollout, target);
+          const message = render(rollout, target);
           try {
             await api.call('chat.update', { ...rollout.slack, text: message.text, blocks: message.blocks });
             return rollout.slack;

@@ -39,17 +39,30 @@ export interface SlackApiDouble {
   responseUrl(id: string): string;
   /** Answers posted to response URLs, oldest first. */
   responses: RecordedResponse[];
-  /** Messages in posting order, each with its latest content. */
+  /** Messages in posting order, each with its latest content (deleted ones are gone from here). */
   messages: RecordedMessage[];
+  /** Messages `chat.delete` removed, in deletion order. */
+  deleted: RecordedMessage[];
   calls: RecordedCall[];
+  /**
+   * Decides, for each Web API call, whether the connection is dropped instead (`reset`: nothing happens, nothing
+   * is recorded) or after the call took effect (`lostAnswer`: recorded, but the caller sees a network error).
+   * `null` removes the policy.
+   */
+  setFaultPolicy(policy: SlackFaultPolicy | null): void;
   close(): Promise<void>;
 }
+
+export type SlackFaultPolicy = (call: {
+  method: string;
+  args: Record<string, unknown>;
+}) => 'reset' | 'lostAnswer' | null;
 
 const BOT = { bot_id: 'B0AVIARY', user: 'U0AVIARYBOT', app_id: 'A0AVIARY', team: 'T0AVIARY' };
 const MAX_BODY = 1024 * 1024;
 
 /**
- * The part of the Slack Web API Aviary uses (`chat.postMessage`, `chat.update`) on loopback. Answers like
+ * The part of the Slack Web API Aviary uses (`chat.postMessage`, `chat.update`, `chat.delete`) on loopback. Answers like
  * Slack: HTTP 200 with `{ok: false, error}` for API errors, `{ok, channel, ts, message}` on success.
  */
 export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promise<SlackApiDouble> {
@@ -57,6 +70,8 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
   const calls: RecordedCall[] = [];
   const responses: RecordedResponse[] = [];
   let seq = 0;
+  let faultPolicy: SlackFaultPolicy | null = null;
+  const deleted: RecordedMessage[] = [];
   const nextTs = (): string => {
     seq += 1;
     return `${Math.floor(Date.now() / 1000)}.${String(seq).padStart(6, '0')}`;
@@ -71,6 +86,15 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
       const message: RecordedMessage = { channel, ts: nextTs(), ...content, updates: 0 };
       messages.push(message);
       return { ok: true, channel, ts: message.ts, message: wire(message) };
+    },
+    'chat.delete': (args) => {
+      const channel = channelOf(args);
+      if (typeof channel !== 'string') return channel;
+      const index = messages.findIndex((m) => m.channel === channel && m.ts === args.ts);
+      if (index < 0) return { ok: false, error: 'message_not_found' };
+      const [message] = messages.splice(index, 1);
+      deleted.push(message as RecordedMessage);
+      return { ok: true, channel, ts: args.ts };
     },
     'chat.update': (args) => {
       const channel = channelOf(args);
@@ -112,7 +136,17 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
     if (refusal) return answer(res, 200, record(method, args, { ok: false, error: refusal }));
     const run = methods[method];
     if (!run) return answer(res, 404, record(method, args, { ok: false, error: 'unknown_method' }));
-    answer(res, 200, record(method, args, run(args)));
+    const fault = faultPolicy?.({ method, args }) ?? null;
+    if (fault === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    const result = record(method, args, run(args));
+    if (fault === 'lostAnswer') {
+      req.socket.destroy();
+      return;
+    }
+    answer(res, 200, result);
   };
 
   // Like hooks.slack.com: JSON in, `ok` out; the body is what the person would see.
@@ -155,7 +189,11 @@ export async function startSlackApiDouble(options: SlackApiDoubleOptions): Promi
     responseUrl: (id) => `http://${address}:${port}/response/${encodeURIComponent(id)}`,
     responses,
     messages,
+    deleted,
     calls,
+    setFaultPolicy: (policy) => {
+      faultPolicy = policy;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

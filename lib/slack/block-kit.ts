@@ -9,7 +9,10 @@ export interface ButtonElement {
   type: 'button';
   action_id: string;
   text: TextObject;
-  value: string;
+  /** Sent back on a click; link buttons (with `url`) have none. */
+  value?: string;
+  /** A link button: Slack opens the URL in the browser (and still sends a block_actions click, acked and ignored). */
+  url?: string;
   style?: 'primary' | 'danger';
   confirm?: {
     title: TextObject;

@@ -30,15 +30,24 @@ const PHASE_LABEL: Record<Phase, string> = {
 
 /** Slack's limit for a header block's text. */
 const HEADER_MAX = 150;
+/** Slack's limit for a button's URL. */
+const BUTTON_URL_MAX = 3000;
+/** `action_id` of the link button; its clicks carry no command. */
+export const VIEW_TIMELINE_ACTION_ID = 'aviary_view_timeline';
 
 const gateLabel = (gate: string): string =>
   gate === 'promotion' ? 'promotion' : `step ${gate.slice('step:'.length)}`;
 
 /**
- * A rollout's single Slack message: what it is, where it stands, the last decision with its evidence, and
- * approve/reject buttons while an approval is pending. Buttons carry the rollout id, revision and gate.
+ * A rollout's single Slack message: what it is, where it stands, the last decision with its evidence,
+ * approve/reject buttons while an approval is pending (they carry the rollout id, revision and gate), and a
+ * "View timeline" link button when a signed view link is given.
  */
-export function renderRolloutMessage(rollout: Rollout, target: ResolvedTarget): SlackMessage {
+export function renderRolloutMessage(
+  rollout: Rollout,
+  target: ResolvedTarget,
+  viewUrl: string | null = null,
+): SlackMessage {
   const phase = PHASE_LABEL[rollout.phase];
   const text = `${target.name} ${rollout.revision}: ${phase}, canary ${rollout.canaryWeight}%`;
   const title = `${PHASE_EMOJI[rollout.phase]} ${target.name} → ${rollout.revision}`;
@@ -110,6 +119,20 @@ export function renderRolloutMessage(rollout: Rollout, target: ResolvedTarget): 
       type: 'actions',
       block_id: `aviary_approval:${rollout.id}`,
       elements: approvalButtons(value, rollout),
+    });
+  }
+  if (viewUrl && viewUrl.length <= BUTTON_URL_MAX) {
+    blocks.push({
+      type: 'actions',
+      block_id: `aviary_view:${rollout.id}`,
+      elements: [
+        {
+          type: 'button',
+          action_id: VIEW_TIMELINE_ACTION_ID,
+          text: { type: 'plain_text', text: 'View timeline' },
+          url: viewUrl,
+        },
+      ],
     });
   }
   blocks.push({

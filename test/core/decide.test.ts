@@ -321,6 +321,36 @@ describe('decide: bad canaries and holds', () => {
     expect(d.rollout.lastDecision?.reason).toMatch(/while awaiting approval/);
   });
 
+  it('records every window judged while awaiting approval, with its metrics, without notifying', () => {
+    const policy = policyOf({ stepWeights: [20] });
+    const d = new Driver(start(policy), policy, scriptedJudge(['pass', 'pass', 'inconclusive']), viewOf(0));
+    d.tick(0).tick();
+    expect(d.rollout.phase).toBe('awaiting_approval');
+    const before = d.rollout;
+    const now = d.now + MIN;
+    const metrics = windowOf(20, 1000, 3);
+    const out = decide({ rollout: before, policy, judge: d.judge, now, view: d.view, metrics });
+    expect(out.rollout.phase).toBe('awaiting_approval');
+    expect(out.rollout.approval).toEqual(before.approval);
+    expect(out.decision).toMatchObject({
+      action: 'hold',
+      rule: 'judge.scripted.pass',
+      fromPhase: 'awaiting_approval',
+      toPhase: 'awaiting_approval',
+      weight: 20,
+      metrics,
+    });
+    expect(out.decision?.reason).toMatch(/^awaiting approval at 20%: scripted pass/);
+    expect(out.rollout.nextCheckAt).toBe(now + policy.intervalSeconds * 1000);
+    expect(out.actions.some((a) => a.type === 'notify')).toBe(false);
+    // An inconclusive window is recorded too; the approval still stands.
+    d.rollout = out.rollout;
+    d.now = now;
+    d.tick();
+    expect(d.decisions.at(-1)).toBe('hold:judge.scripted.inconclusive');
+    expect(d.rollout.phase).toBe('awaiting_approval');
+  });
+
   it('rolls back when nobody approves in time', () => {
     const policy = policyOf({ stepWeights: [20], approval: { timeoutSeconds: 120 } });
     const d = new Driver(start(policy), policy, scriptedJudge(Array(10).fill('pass')), viewOf(0));

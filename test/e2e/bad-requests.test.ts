@@ -174,12 +174,12 @@ describe('bad requests through the HTTP gateway are refused with a 4xx that says
     const value = approvalButtonFor(stack.slack?.messages ?? [], rolloutId);
     if (!value) throw new Error('no Approve button on the approval message');
     approveButton = value;
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await stack?.close();
     await dynamo?.stop();
-  }, 120_000);
+  });
 
   it('starts from a rollout awaiting approval at 50 %', async () => {
     const status = await statusOf(client, rolloutId);
@@ -190,7 +190,7 @@ describe('bad requests through the HTTP gateway are refused with a 4xx that says
       canary: 50,
     });
     expect(approveButton).toEqual({ rolloutId, revision: REVISION, gate: 'promotion' });
-  }, 120_000);
+  });
 
   const oversize = (prefix: string) => prefix + 'x'.repeat(DEFAULT_BODY_LIMIT_BYTES + 1 - prefix.length);
 
@@ -974,7 +974,7 @@ describe('bad requests through the HTTP gateway are refused with a 4xx that says
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     expect((await statusOf(client, newId)).phase).toBe('promoting');
     expect(await snapshot()).not.toEqual(before);
-  }, 120_000);
+  });
 });
 
 function getEvent(path: string): APIGatewayProxyEventV2 {

@@ -139,7 +139,7 @@ describe('aviary CLI against a running local stack', () => {
     expect(lines.some((l) => l.includes('awaiting_approval'))).toBe(true);
     expect(lines.at(-1)).toMatch(/succeeded/);
     expect((await statusOf(client, id)).history.find((d) => d.action === 'approve')?.actor).toBe('local:cli');
-  }, 180_000);
+  });
 
   it('status --wait exits 1 for a rolled-back rollout and 2 on timeout; errors are one line and exit non-zero', async () => {
     const { stack, clock, client } = e2e;
@@ -163,7 +163,7 @@ describe('aviary CLI against a running local stack', () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(new RegExp(`${id} failed`));
     expect(failed.stderr).toMatch(/aborted by local:cli: bad build/);
-  }, 180_000);
+  });
 
   it('get rollouts: a table, wide, JSON and YAML, with filters', async () => {
     const table = await cli(['get', 'rollouts', '--target', 'podinfo']);
@@ -195,7 +195,7 @@ describe('aviary CLI against a running local stack', () => {
     expect(await get(['rollouts', '-o', 'xml'], bad)).toBe(2);
     expect(await get(['rollouts', '--phase', 'done'], bad)).toBe(2);
     expect(bad.stderr()).toMatch(/-o must be one of json, yaml, wide/);
-  }, 120_000);
+  });
 
   it('get rollout -w redraws the detail until the rollout ends; status --wait times out by the clock it is given', async () => {
     const { client } = e2e;
@@ -231,7 +231,7 @@ describe('aviary CLI against a running local stack', () => {
     expect(await get(['rollout', 'podinfo-999'], missing)).toBe(1);
     expect(missing.stderr()).toBe('error: no rollout "podinfo-999"\n');
     expect(await runCommand('retry', ['podinfo-999'], missing)).toBe(1);
-  }, 120_000);
+  });
 
   it('--url of a deployed stack signs every request with SigV4 for execute-api (the default credential chain)', async () => {
     const seen: { method: string; url: string; headers: IncomingHttpHeaders }[] = [];
@@ -301,5 +301,5 @@ describe('aviary CLI against a running local stack', () => {
       server.closeAllConnections();
       server.close();
     }
-  }, 60_000);
+  });
 });

@@ -67,7 +67,7 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
       ['abort', 'local:bob'],
     ]);
     expect(byApi[0]?.reason).toMatch(/incident 7/);
-  }, 120_000);
+  });
 
   it('promote now skips the remaining steps and the approval, audited with its reason', async () => {
     const { client, stack, clock } = e2e;
@@ -87,7 +87,7 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
     expect(promote?.reason).toMatch(/hotfix for INC-42/);
     expect(promote?.reason).toMatch(/25%, 50%/);
     expect(deploymentIn(stack, 'sim', 'podinfo-primary').image).toBe(image('cmd-2'));
-  }, 120_000);
+  });
 
   it('approves the pending gate; a rejected rollout is retried with the same revision and image', async () => {
     const { client, stack, clock } = e2e;
@@ -115,7 +115,7 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
     expect(twice.status).toBe(409);
     await tickUntil(stack, clock, client, again.id, ['progressing']);
     expect(deploymentIn(stack, 'sim', 'podinfo-canary').image).toBe(image('cmd-4'));
-  }, 120_000);
+  });
 
   it('lists with filters and pages through every rollout exactly once', async () => {
     const { client } = e2e;
@@ -150,7 +150,7 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
     const forged = await client.get('/rollouts?cursor=eyJwayI6MX0');
     expect(forged.status).toBe(400);
     expect(errorOf(forged).message).toMatch(/cursor/);
-  }, 60_000);
+  });
 
   it('Slack: /aviary promote needs a reason and an approver; /aviary retry starts the failed revision again', async () => {
     const { client, stack, clock } = e2e;
@@ -173,5 +173,5 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
     const promoted = await client.slash(`promote ${retried.id} customer waiting`, APPROVER);
     expect(promoted.status).toBe(409); // still pending: its canary is not ready yet
     expect(JSON.stringify(promoted.body)).toMatch(/not ready/);
-  }, 120_000);
+  });
 });

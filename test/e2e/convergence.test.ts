@@ -20,12 +20,12 @@ describe('convergence: drift is undone, concurrent ticks do not double-step', ()
 
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await stack?.close();
     await dynamo?.stop();
-  }, 120_000);
+  });
 
   beforeEach(async () => {
     await stack?.close();
@@ -36,7 +36,7 @@ describe('convergence: drift is undone, concurrent ticks do not double-step', ()
     const started = await client.deploy({ target: 'podinfo', revision: 'rev-7', image: 'example/podinfo:7' });
     id = (started.body as { rollout: { id: string } }).rollout.id;
     await tickUntil(stack, clock, client, id, ['progressing']);
-  }, 120_000);
+  });
 
   const patchSplit = (weights: [number, number]) =>
     sim
@@ -81,7 +81,7 @@ describe('convergence: drift is undone, concurrent ticks do not double-step', ()
     // The window that saw the wrong weights is not judged as if it were the canary's share.
     expect(after.canaryWeight).toBe(before.canaryWeight);
     expect(after.phase).toBe('progressing');
-  }, 120_000);
+  });
 
   it('someone scales the canary to zero mid-rollout: the next tick scales it back before anything is judged', async () => {
     await sim
@@ -97,7 +97,7 @@ describe('convergence: drift is undone, concurrent ticks do not double-step', ()
     expect(deploymentIn(stack, 'sim', 'podinfo-canary').replicas).toBeGreaterThan(0);
     expect(deploymentIn(stack, 'sim', 'podinfo-canary').image).toBe('example/podinfo:7');
     expect((await statusOf(client, id)).phase).toBe('progressing');
-  }, 120_000);
+  });
 
   it('two ticks at once (overlapping invocations) take one step, not two', async () => {
     const before = await statusOf(client, id);
@@ -116,5 +116,5 @@ describe('convergence: drift is undone, concurrent ticks do not double-step', ()
     expect(
       after.steps.indexOf(after.canaryWeight) - before.steps.indexOf(before.canaryWeight),
     ).toBeLessThanOrEqual(1);
-  }, 120_000);
+  });
 });

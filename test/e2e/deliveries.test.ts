@@ -30,11 +30,11 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
 
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await dynamo?.stop();
-  }, 120_000);
+  });
 
   // A fresh stack (its own table and simulated clusters) per test, on the file's one DynamoDB Local.
   beforeEach(async () => {
@@ -42,11 +42,11 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
     const cluster = stack.clusters.get('sim');
     if (!cluster) throw new Error('no sim cluster');
     sim = cluster;
-  }, 120_000);
+  });
 
   afterEach(async () => {
     await stack?.close();
-  }, 120_000);
+  });
 
   const weights = () => sim.weightsOf(stack.target('podinfo'));
   const deployment = (name: string) =>
@@ -129,7 +129,7 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
     expect(JSON.stringify(retagged.body)).toContain('announce a new revision');
     expect(await listRollouts()).toHaveLength(1);
     expect((await statusOf(client, id)).image).toBe(image('6.5.1'));
-  }, 120_000);
+  });
 
   describe('GitHub deployment events', () => {
     /** GitHub's own payload (octokit's example), for the `demo` environment that maps to podinfo. */
@@ -188,7 +188,7 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
       expect(canaryImage()).toBe(image('6.5.1'));
       expect(canaryImage()).not.toBe(SEED_IMAGE);
       expect(deployment('podinfo-canary')?.spec.replicas).toBeGreaterThan(0);
-    }, 120_000);
+    });
 
     // GitHub signs no timestamp: a captured delivery stays valid forever, so the delivery id is what bounds replays.
     it('a replayed older delivery (same X-GitHub-Delivery, hours later) does not supersede the newer rollout', async () => {
@@ -210,7 +210,7 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
       const rollouts = await listRollouts('podinfo');
       expect(rollouts).toHaveLength(2);
       expect(active(rollouts).map((r) => r.id)).toEqual([newerId]);
-    }, 120_000);
+    });
 
     it.each([
       {
@@ -299,7 +299,7 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
     const oldAfter = await statusOf(client, oldId);
     expect(oldAfter.phase).toBe('superseded');
     expect(oldAfter.history).toHaveLength(oldHistory);
-  }, 120_000);
+  });
 
   it('`/aviary status`, `pause` and `resume` by an approver: paused ticks move nothing, resumed ones do', async () => {
     const id = await deployed({ target: 'podinfo', revision: 'rev-651', image: image('6.5.1') });
@@ -337,7 +337,7 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
     const moved = await tickToWeight(id, 25);
     expect(moved.stepIndex).toBe(1);
     expect(weights()).toEqual({ primary: 75, canary: 25 });
-  }, 120_000);
+  });
 
   it('`/aviary abort podinfo` rolls the canary back: failed, 100/0, canary scaled to zero', async () => {
     const id = await deployed({ target: 'podinfo', revision: 'rev-651', image: image('6.5.1') });
@@ -364,5 +364,5 @@ describe('deliveries: repeated, from GitHub, superseding, and operator commands 
     const again = await client.slash(`abort ${id}`, APPROVER);
     expect(again.status).toBe(409);
     expect(JSON.stringify(again.body)).toMatch(/is failed; nothing to abort/);
-  }, 120_000);
+  });
 });

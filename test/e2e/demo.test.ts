@@ -33,7 +33,7 @@ describe('the `npm start` demo and the local CLI, against the embedded stack', (
         throw error;
       },
     );
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await loop?.stop();
@@ -65,7 +65,7 @@ describe('the `npm start` demo and the local CLI, against the embedded stack', (
     ]) {
       expect(text).toContain(expected);
     }
-  }, 120_000);
+  });
 
   it('`aviary deploy` and `aviary slack` sign their requests like CI and Slack do', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -101,5 +101,5 @@ describe('the `npm start` demo and the local CLI, against the embedded stack', (
       out.mockRestore();
       vi.unstubAllEnvs();
     }
-  }, 60_000);
+  });
 });

@@ -117,13 +117,13 @@ describe('kubectl sees what the rollout status says', () => {
     kubeconfig = path.join(dir, 'kube', 'config');
     dynamo = await startDynamoDbLocal();
     ({ stack, clock, client } = await startTestStack(dynamo, { seed: 17, kubeconfigPath: kubeconfig }));
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await stack?.close();
     await dynamo?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 120_000);
+  });
 
   it('the kubeconfig written for the stack has a context per simulated cluster, owner-only', async () => {
     expect(statSync(kubeconfig).mode & 0o777).toBe(0o600);
@@ -142,7 +142,7 @@ describe('kubectl sees what the rollout status says', () => {
       'json',
     );
     expect(edgeSplits.items).toEqual([]);
-  }, 120_000);
+  });
 
   it('before any rollout: 100/0 on both routers, the canary Deployment scaled to zero', async () => {
     expect(await splitWeights()).toEqual({ primary: 100, canary: 0 });
@@ -150,7 +150,7 @@ describe('kubectl sees what the rollout status says', () => {
     const deployments = await deploymentsOn('sim');
     const canary = deployments.items.find((d) => d.metadata.name === 'podinfo-canary');
     expect(canary?.spec.replicas).toBe(0);
-  }, 120_000);
+  });
 
   it('during the rollouts, at every step, the TrafficSplit and HTTPRoute kubectl prints match the status', async () => {
     for (const target of ['podinfo', 'checkout'] as const) {
@@ -172,7 +172,7 @@ describe('kubectl sees what the rollout status says', () => {
     // It really was watched moving through the steps, not just at rest.
     expect([...seen].sort((a, b) => a - b)).toEqual([0, 10, 25, 50]);
     expect(await splitWeights()).toEqual({ primary: 50, canary: 50 });
-  }, 120_000);
+  });
 
   it('`kubectl get deployments` shows the canary running the rollout image beside the untouched primary', async () => {
     const status = await statusOf(client, ids.podinfo);
@@ -205,7 +205,7 @@ describe('kubectl sees what the rollout status says', () => {
     const edgeDeployments = await deploymentsOn('edge');
     const checkoutCanary = edgeDeployments.items.find((d) => d.metadata.name === 'checkout-canary');
     expect(checkoutCanary?.spec.template.spec.containers[0]?.image).toBe(image('6.5.1'));
-  }, 120_000);
+  });
 
   it('after an abort, kubectl shows the traffic back on the primary and the canary at zero', async () => {
     const aborted = await client.slash(`abort ${ids.checkout}`, 'U0AVIARY01');
@@ -218,5 +218,5 @@ describe('kubectl sees what the rollout status says', () => {
     expect(edgeDeployments.items.find((d) => d.metadata.name === 'checkout-canary')?.spec.replicas).toBe(0);
     // podinfo, on the other cluster, is still at its gate.
     expect(await splitWeights()).toEqual({ primary: 50, canary: 50 });
-  }, 120_000);
+  });
 });

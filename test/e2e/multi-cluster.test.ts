@@ -38,11 +38,11 @@ describe('two clusters: one down or slow holds only its own rollout', () => {
 
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await dynamo?.stop();
-  }, 120_000);
+  });
 
   /** A stack with `budgetMs` per cluster and tick, podinfo and checkout both deployed and holding 10 %. */
   async function setUp(budgetMs: number): Promise<void> {
@@ -69,7 +69,7 @@ describe('two clusters: one down or slow holds only its own rollout', () => {
 
   afterEach(async () => {
     await stack?.close();
-  }, 120_000);
+  });
 
   async function deploy(target: string, revision: string): Promise<string> {
     const response = await client.deploy({ target, revision, image: image('6.5.1') });
@@ -255,5 +255,5 @@ describe('two clusters: one down or slow holds only its own rollout', () => {
     const status = await statusOf(client, ids.podinfo);
     expect(status.phase).toBe('progressing');
     expect(status.history.some((d) => d.action === 'rollback')).toBe(false);
-  }, 120_000);
+  });
 });

@@ -54,11 +54,13 @@ describe('`npm start`, the real entry point, on the shipped config', () => {
     expect(output).toContain('Demo done: podinfo-1 succeeded, podinfo-2 failed.');
     expect(output).toMatch(/U0AVIARY01 clicks Approve/);
     expect(output).toMatch(/podinfo-2\s+rolling_back/);
+    expect(output).toMatch(/pages\s+http:\/\/127\.0\.0\.1:\d+\/ui\s/);
+    expect(output).toMatch(/see them:\s+http:\/\/127\.0\.0\.1:\d+\/ui\/rollouts\/podinfo-1\s/);
     expect(sawKubeconfig).toBe(true);
     expect(readFileSync(path.join(dir, '.aviary', 'kubeconfig'), 'utf8')).toContain(
       'certificate-authority-data',
     );
     expect(sawSession).toBe(true);
     expect(existsSync(path.join(dir, '.aviary', 'session.json'))).toBe(false);
-  }, 180_000);
+  });
 });

@@ -70,7 +70,7 @@ describe('signed requests replayed inside their window', () => {
     const status: RolloutStatus = await statusOf(handle.client, newerId);
     expect(status.phase).not.toBe('superseded');
     expect(status.revision).toBe('rev-2');
-  }, 120_000);
+  });
 
   it('an older announcement signed anew is refused with 409; with force it rolls back deliberately', async () => {
     const { clock } = handle;
@@ -92,7 +92,7 @@ describe('signed requests replayed inside their window', () => {
     const rolledBack = await forced();
     expect(rolledBack.status).toBe(202);
     expect(rolledBack.body).toMatchObject({ rollout: { revision: 'rev-0' }, superseded: newerId });
-  }, 120_000);
+  });
 
   it('a signed /aviary pause replayed after resume does not pause the rollout again', async () => {
     const { clock, stack, client } = handle;
@@ -116,7 +116,7 @@ describe('signed requests replayed inside their window', () => {
     expect(after.phase).toBe(afterResume.phase);
     expect(after.history).toHaveLength(afterResume.history.length);
     await stack.tick();
-  }, 120_000);
+  });
 
   it('the ledger in DynamoDB: one first claim among concurrent copies, answers kept, expired claims free', async () => {
     const ledger = new DynamoDbRequestLedger({
@@ -133,5 +133,5 @@ describe('signed requests replayed inside their window', () => {
     expect(await ledger.claim('test:a', 9_000, 2_001)).toEqual({ kind: 'first' });
     await ledger.release('test:a');
     expect(await ledger.claim('test:a', 9_000, 2_002)).toEqual({ kind: 'first' });
-  }, 120_000);
+  });
 });

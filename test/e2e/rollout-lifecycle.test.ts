@@ -63,5 +63,5 @@ describe('a rollout end to end: signed webhook → ticks → Slack approval → 
     expect(messages[0]?.updates).toBeGreaterThanOrEqual(3);
     expect(JSON.stringify(messages[0]?.blocks)).toMatch(/succeeded/i);
     expect(cluster.weightsOf(target)).toEqual({ primary: 100, canary: 0 });
-  }, 120_000);
+  });
 });

@@ -152,10 +152,10 @@ export function useTestStack(options: Parameters<typeof startTestStack>[1] = {})
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
     Object.assign(handle, await startTestStack(dynamo, options));
-  }, 120_000);
+  });
   afterAll(async () => {
     await handle.stack?.close();
     await dynamo?.stop();
-  }, 120_000);
+  });
   return handle;
 }

@@ -17,6 +17,7 @@ export const SECRETS: Secrets = {
   slackSigningSecret: 'slack-signing-secret-for-tests-abcdef',
   slackBotToken: 'xoxb-test-token',
   githubWebhookSecret: 'github-secret-for-tests',
+  viewSecret: 'view-secret-for-tests-0123456789',
 };
 
 const target = (githubEnvironments: string[]) => ({

@@ -10,6 +10,7 @@ const VALUES: Record<string, string> = {
   '/aviary/prod/slack-bot-token': 'xoxb-111-222-abc',
   '/aviary/prod/github-webhook-secret': 'g-a9b8c7d6e5',
   '/aviary/prod/github-token': 'ghp-5e4d3c2b1a',
+  '/aviary/prod/view-secret': 'v-5e6f7a8b9c',
 };
 
 const clientConfig = (endpoint: string) => ({
@@ -63,6 +64,7 @@ describe('loadSecrets from the environment (local)', () => {
       slackBotToken: null,
       githubWebhookSecret: 'c',
       githubToken: null,
+      viewSecret: null,
     });
     expect((await loadSecrets({ ...env, SLACK_BOT_TOKEN: 'xoxb-1' })).slackBotToken).toBe('xoxb-1');
     expect((await loadSecrets({ ...env, GITHUB_TOKEN: 'ghp-1' })).githubToken).toBe('ghp-1');
@@ -89,6 +91,7 @@ describe('loadSecrets from SSM Parameter Store (AWS)', () => {
       slackBotToken: 'xoxb-111-222-abc',
       githubWebhookSecret: 'g-a9b8c7d6e5',
       githubToken: 'ghp-5e4d3c2b1a',
+      viewSecret: 'v-5e6f7a8b9c',
     });
     expect(double.calls.map((c) => [c.body.Name, c.body.WithDecryption]).sort()).toEqual(
       Object.keys(VALUES)
@@ -161,6 +164,7 @@ describe('loadSecrets from Secrets Manager (AWS)', () => {
     );
     expect(secrets.deploySecret).toBe('d-3f9a1c0e77');
     expect(secrets.slackBotToken).toBe('xoxb-111-222-abc');
-    expect(double.calls).toHaveLength(5);
+    expect(secrets.viewSecret).toBe('v-5e6f7a8b9c');
+    expect(double.calls).toHaveLength(6);
   });
 });

@@ -55,7 +55,7 @@ afterAll(() => {
 });
 
 describe('serverless.yml packaged with osls + serverless-esbuild', () => {
-  it('routes the HTTP API to the functions; only the status and commands API needs IAM-signed requests', () => {
+  it('routes the HTTP API to the functions; only the status and commands API needs IAM-signed requests (its pages check signed links)', () => {
     const routes = Object.fromEntries(
       ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [
         r.Properties.RouteKey,
@@ -69,6 +69,8 @@ describe('serverless.yml packaged with osls + serverless-esbuild', () => {
       'GET /rollouts': 'AWS_IAM',
       'GET /rollouts/{id}': 'AWS_IAM',
       'POST /rollouts/{id}/commands': 'AWS_IAM',
+      'GET /ui': 'NONE',
+      'GET /ui/rollouts/{id}': 'NONE',
     });
     for (const [, integration] of ofType('AWS::ApiGatewayV2::Integration')) {
       expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
@@ -93,6 +95,7 @@ describe('serverless.yml packaged with osls + serverless-esbuild', () => {
         AVIARY_CONFIG: '/var/task/aviary.config.yaml',
         AVIARY_SECRETS_PREFIX: '/aviary/test',
         POWERTOOLS_SERVICE_NAME: 'aviary',
+        AVIARY_PUBLIC_URL: { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] },
       });
       expect(fn.DependsOn, name).toEqual(
         expect.arrayContaining(['AviaryClusterAccessPolicy', 'AviarySecretsPolicy']),

@@ -122,6 +122,106 @@ describe('fault injection', () => {
   });
 });
 
+describe('fault policy (per request)', () => {
+  let double: KubeApiDouble;
+  let custom: CustomObjectsApi;
+  const reweight = (canary: number) => ({
+    spec: {
+      backends: [
+        { service: 'podinfo-primary', weight: 100 - canary },
+        { service: 'podinfo-canary', weight: canary },
+      ],
+    },
+  });
+  const canaryWeight = () =>
+    (
+      double.get('split.smi-spec.io/v1alpha2', 'TrafficSplit', 'shop', 'podinfo') as unknown as {
+        spec: { backends: { weight: number }[] };
+      }
+    ).spec.backends[1]?.weight;
+
+  beforeAll(async () => {
+    double = await startKubeApiDouble();
+    custom = double.kubeConfig().makeApiClient(CustomObjectsApi);
+    double.apply(
+      trafficSplit('podinfo', 'shop', [
+        { service: 'podinfo-primary', weight: 100 },
+        { service: 'podinfo-canary', weight: 0 },
+      ]),
+    );
+  });
+  afterAll(async () => {
+    double.setFaultPolicy(null);
+    await double.close();
+  });
+
+  it('shows the policy each request with its namespace and whether it writes', async () => {
+    const seen: { method: string; namespace: string | undefined; write: boolean }[] = [];
+    double.setFaultPolicy(({ method, namespace, write }) => {
+      seen.push({ method, namespace, write });
+      return null;
+    });
+    await custom.getNamespacedCustomObject(SPLIT);
+    await custom.patchNamespacedCustomObject({ ...SPLIT, body: reweight(5) }, merge);
+    await rawRequest(double, '/version');
+    double.setFaultPolicy(null);
+    expect(seen).toEqual([
+      { method: 'GET', namespace: 'shop', write: false },
+      { method: 'PATCH', namespace: 'shop', write: true },
+      { method: 'GET', namespace: undefined, write: false },
+    ]);
+  });
+
+  it('answers 500, 503 and 504 Status objects and changes nothing', async () => {
+    const before = canaryWeight();
+    for (const [code, reason] of [
+      [500, 'InternalError'],
+      [503, 'ServiceUnavailable'],
+      [504, 'Timeout'],
+    ] as const) {
+      double.setFaultPolicy(() => ({ kind: 'status', code }));
+      const error = await apiError(
+        custom.patchNamespacedCustomObject({ ...SPLIT, body: reweight(40) }, merge),
+      );
+      expect(error.code).toBe(code);
+      expect(error.body).toMatchObject({ kind: 'Status', reason, code });
+    }
+    double.setFaultPolicy(null);
+    expect(canaryWeight()).toBe(before);
+  });
+
+  it('answers a write with a 409 Conflict naming the object; reads are not refused', async () => {
+    double.setFaultPolicy(() => ({ kind: 'conflict' }));
+    const error = await apiError(custom.patchNamespacedCustomObject({ ...SPLIT, body: reweight(30) }, merge));
+    expect(error.code).toBe(409);
+    expect(error.body).toMatchObject({
+      reason: 'Conflict',
+      details: { name: 'podinfo', kind: 'trafficsplits' },
+    });
+    await expect(custom.getNamespacedCustomObject(SPLIT)).resolves.toMatchObject({
+      metadata: { name: 'podinfo' },
+    });
+    double.setFaultPolicy(null);
+    expect(canaryWeight()).not.toBe(30);
+  });
+
+  it('drops the connection before a request (nothing changes) or after it took effect (the write lands)', async () => {
+    double.setFaultPolicy(() => ({ kind: 'reset' }));
+    await expect(custom.patchNamespacedCustomObject({ ...SPLIT, body: reweight(15) }, merge)).rejects.toThrow(
+      /socket hang up|ECONNRESET|network|reset/i,
+    );
+    double.setFaultPolicy(null);
+    expect(canaryWeight()).not.toBe(15);
+
+    double.setFaultPolicy(() => ({ kind: 'lostAnswer' }));
+    await expect(custom.patchNamespacedCustomObject({ ...SPLIT, body: reweight(25) }, merge)).rejects.toThrow(
+      /socket hang up|ECONNRESET|network|reset/i,
+    );
+    double.setFaultPolicy(null);
+    expect(canaryWeight()).toBe(25);
+  });
+});
+
 async function rawRequestWithDeadline(
   double: KubeApiDouble,
   path: string,

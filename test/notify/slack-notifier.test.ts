@@ -73,6 +73,17 @@ describe('Slack notifier against the Slack Web API double', () => {
     expect((error as SlackApiError).error).toBe('channel_not_found');
   });
 
+  it('withdraws a second message with chat.delete; one already gone is not an error', async () => {
+    const n = notifier();
+    const kept = await n.publish(pendingRollout(), TARGET);
+    const second = await n.publish(pendingRollout(), TARGET);
+    if (!kept || !second) throw new Error('nothing posted');
+    await n.retract?.(second);
+    expect(slack.messages.map((m) => m.ts)).toEqual([kept.ts]);
+    expect(slack.deleted.map((m) => m.ts)).toEqual([second.ts]);
+    await expect(n.retract?.(second)).resolves.toBeUndefined();
+  });
+
   it('posts a new message when the old one is gone', async () => {
     const n = notifier();
     const gone = pendingRollout({ slack: { channel: 'C0DEPLOYS', ts: '1700000000.000001' } });
@@ -111,9 +122,13 @@ describe('Slack Web API double', () => {
       ok: false,
       error: 'not_authed',
     });
-    expect(await call('chat.delete', { channel: 'C0DEPLOYS', ts: '1.1' })).toEqual({
+    expect(await call('chat.scheduleMessage', { channel: 'C0DEPLOYS', text: 'later' })).toEqual({
       ok: false,
       error: 'unknown_method',
+    });
+    expect(await call('chat.delete', { channel: 'C0DEPLOYS', ts: '1.1' })).toEqual({
+      ok: false,
+      error: 'message_not_found',
     });
     expect(await call('chat.update', { channel: 'C0DEPLOYS', ts: '1.1', text: 'x' })).toEqual({
       ok: false,

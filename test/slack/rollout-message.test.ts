@@ -3,7 +3,7 @@ import { decodeButtonValue } from '../../lib/slack/approval-button.js';
 import { blockActionsBody } from '../../lib/slack/block-actions-body.js';
 import type { ActionsBlock, Block } from '../../lib/slack/block-kit.js';
 import { parseSlackBody } from '../../lib/slack/parse-slack-body.js';
-import { renderRolloutMessage } from '../../lib/slack/rollout-message.js';
+import { renderRolloutMessage, VIEW_TIMELINE_ACTION_ID } from '../../lib/slack/rollout-message.js';
 import { awaitingApproval, pendingRollout, TARGET } from '../functions/fixtures.js';
 
 const actionsOf = (blocks: Block[]) => blocks.filter((b): b is ActionsBlock => b.type === 'actions');
@@ -66,5 +66,31 @@ describe('Block Kit message of a rollout', () => {
     expect(text).not.toContain('<!channel>');
     expect(text).toContain('&lt;!channel&gt;');
     expect(text).toContain('&lt;https://evil.example|this&gt; &amp; more');
+  });
+
+  it('links the rollout page with a "View timeline" button whose click carries no command', () => {
+    const url = 'https://abc.execute-api.us-east-1.amazonaws.com/ui/rollouts/podinfo-1?exp=1&sig=00';
+    const blocks = renderRolloutMessage(awaitingApproval(), TARGET, url).blocks;
+    const [approval, view] = actionsOf(blocks);
+    expect(approval?.elements.map((e) => e.action_id)).toEqual(['aviary_approve', 'aviary_reject']);
+    expect(view?.elements).toEqual([
+      {
+        type: 'button',
+        action_id: VIEW_TIMELINE_ACTION_ID,
+        text: { type: 'plain_text', text: 'View timeline' },
+        url,
+      },
+    ]);
+    // Slack still posts a block_actions payload for a link button: acknowledged and ignored.
+    const click = new URLSearchParams({
+      payload: JSON.stringify({
+        type: 'block_actions',
+        user: { id: 'U0APPROVER' },
+        actions: [{ action_id: VIEW_TIMELINE_ACTION_ID }],
+      }),
+    }).toString();
+    expect(parseSlackBody(click)).toMatchObject({ kind: 'ignored' });
+    expect(actionsOf(renderRolloutMessage(pendingRollout(), TARGET).blocks)).toEqual([]);
+    expect(actionsOf(renderRolloutMessage(pendingRollout(), TARGET, url).blocks)).toHaveLength(1);
   });
 });

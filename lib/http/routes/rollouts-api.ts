@@ -15,6 +15,7 @@ import { type HttpResult, jsonResponse } from '../json-response.js';
 import { readRawBody } from '../raw-body.js';
 import { requireMediaType, requireMethod } from '../request-guards.js';
 import { describeIssues, fieldIssues } from '../validation-details.js';
+import { listViewLink, rolloutViewLink } from '../view-link-for.js';
 
 const Name = z
   .string()
@@ -34,6 +35,7 @@ const ListQuerySchema = z
 /**
  * `GET /rollouts?target=&phase=&active=&limit=&cursor=` (newest first, paged), `GET /rollouts/{id}` (with its
  * decision history) and `POST /rollouts/{id}/commands` (approve, reject, pause, resume, abort, promote, retry).
+ * The GET answers carry `viewUrl`, a signed link to the same view as a page (null without a view secret).
  */
 export async function handleRolloutsApi(app: App, event: HttpApiEvent, logger: Logger): Promise<HttpResult> {
   const id = event.pathParameters?.id;
@@ -47,7 +49,7 @@ export async function handleRolloutsApi(app: App, event: HttpApiEvent, logger: L
     const valid = validId(id);
     const status = (await app.engine.status(valid)) ?? (await app.engine.fleetStatus(valid));
     if (!status) throw new HttpError(404, 'not_found', `no rollout "${id}"`);
-    return jsonResponse(200, status);
+    return jsonResponse(200, { ...status, viewUrl: rolloutViewLink(app, event, status.id) });
   }
   const query = ListQuerySchema.safeParse(event.queryStringParameters ?? {});
   if (!query.success) {
@@ -63,7 +65,7 @@ export async function handleRolloutsApi(app: App, event: HttpApiEvent, logger: L
       ...(limit ? { limit } : {}),
       ...(cursor ? { cursor } : {}),
     });
-    return jsonResponse(200, page);
+    return jsonResponse(200, { ...page, viewUrl: listViewLink(app, event) });
   } catch (e) {
     if (e instanceof InvalidCursorError) throw new HttpError(400, 'invalid_query', e.message);
     throw e;

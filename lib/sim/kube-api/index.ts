@@ -1,5 +1,5 @@
 export type { DeploymentBehaviour } from './deployment-controller.js';
-export type { FaultSettings } from './faults.js';
+export type { FaultPolicy, FaultRequest, FaultSettings, RequestFault } from './faults.js';
 export { type KubeApiDouble, startKubeApiDouble } from './kube-api-double.js';
 export type { KubeObject } from './kube-object.js';
 export { renderKubeconfig } from './kubeconfig.js';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createServerTls } from '../tls/index.js';
 import { type DeploymentBehaviour, DeploymentController } from './deployment-controller.js';
-import { type FaultSettings, Faults } from './faults.js';
+import { type FaultPolicy, type FaultSettings, Faults } from './faults.js';
 import { isPlainObject, type KubeObject } from './kube-object.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { MetricsApi } from './metrics-api.js';
@@ -49,6 +49,8 @@ export interface KubeApiDouble {
   setDeploymentBehaviour(namespace: string, name: string, behaviour: DeploymentBehaviour): void;
   /** Replaces the faults in force; `injectFaults({})` clears them. */
   injectFaults(faults: FaultSettings): void;
+  /** Decides a fault for each request (after authentication), or none; `null` removes the policy. */
+  setFaultPolicy(policy: FaultPolicy | null): void;
   /** Watches streaming now: a client hanging up, `timeoutSeconds` or an ERROR event ends one. */
   openWatches(): number;
 }
@@ -176,6 +178,9 @@ export async function startKubeApiDouble(options: KubeApiDoubleOptions = {}): Pr
     setDeploymentBehaviour: (namespace, name, behaviour) =>
       controller.setBehaviour(namespace, name, behaviour),
     injectFaults: (settings) => faults.set(settings),
+    setFaultPolicy: (policy) => {
+      faults.policy = policy;
+    },
     openWatches: () => store.events.subscriberCount,
   };
 }

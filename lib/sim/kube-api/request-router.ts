@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as discovery from './discovery.js';
-import type { Faults } from './faults.js';
+import type { FaultRequest, Faults, RequestFault } from './faults.js';
 import { parseFieldSelector } from './field-selector.js';
 import { readBody, sendJson, sendStatus, sendText } from './http-exchange.js';
 import type { KubeObject } from './kube-object.js';
@@ -23,6 +23,7 @@ import {
   resourceNotServed,
   StatusError,
   serviceUnavailable,
+  timeout,
   unauthorized,
 } from './status.js';
 import { parseIncludeObject, requestedTableVersion, tableContentType, toTable } from './table.js';
@@ -57,6 +58,37 @@ const CONFLICT_FAULT_RESOURCES = new Set([
   'split.smi-spec.io/trafficsplits',
   'gateway.networking.k8s.io/httproutes',
 ]);
+
+/** Writes a fault policy turned into 409s; the Status needs the resource, known only once the path is resolved. */
+const injectedConflicts = new WeakSet<IncomingMessage>();
+
+const WRITE_METHODS = new Set(['PUT', 'PATCH', 'POST', 'DELETE']);
+
+function faultRequest(record: RecordedRequest): FaultRequest {
+  const namespace = /\/namespaces\/([^/]+)\/./.exec(record.path)?.[1];
+  return {
+    method: record.method,
+    path: record.path,
+    namespace: namespace === undefined ? undefined : decodeURIComponent(namespace),
+    write: WRITE_METHODS.has(record.method),
+  };
+}
+
+function statusFault(code: Extract<RequestFault, { kind: 'status' }>['code']): StatusError {
+  if (code === 503) return serviceUnavailable('the server is currently unable to handle the request');
+  if (code === 504) return timeout();
+  return internalError('etcdserver: leader changed');
+}
+
+/** The request is handled as usual, but its answer never leaves: the connection drops instead. */
+function loseAnswer(req: IncomingMessage, res: ServerResponse): void {
+  const drop = (): ServerResponse => {
+    req.socket.destroy();
+    return res;
+  };
+  res.write = drop as unknown as ServerResponse['write'];
+  res.end = drop as unknown as ServerResponse['end'];
+}
 
 interface ResourceTarget {
   def: ResourceDefinition;
@@ -104,6 +136,16 @@ export async function routeRequest(
       throw serviceUnavailable('the server is currently unable to handle the request');
     }
     if (req.headers.authorization !== `Bearer ${parts.token}`) throw unauthorized();
+    const fault = parts.faults.policy?.(faultRequest(record)) ?? null;
+    if (fault) {
+      if (fault.kind === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'status') throw statusFault(fault.code);
+      if (fault.kind === 'conflict') injectedConflicts.add(req);
+      if (fault.kind === 'lostAnswer') loseAnswer(req, res);
+    }
     await dispatch(parts, req, res, url);
   } catch (error) {
     if (res.headersSent) {
@@ -330,7 +372,11 @@ async function resourceVerb(
   }
 
   const isWrite = method === 'PUT' || method === 'PATCH';
-  if (isWrite && CONFLICT_FAULT_RESOURCES.has(`${def.group}/${def.plural}`) && parts.faults.takeConflict()) {
+  if (
+    isWrite &&
+    (injectedConflicts.has(req) ||
+      (CONFLICT_FAULT_RESOURCES.has(`${def.group}/${def.plural}`) && parts.faults.takeConflict()))
+  ) {
     throw conflict(def, name);
   }
 

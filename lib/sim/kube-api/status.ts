@@ -150,3 +150,11 @@ export const resourceExpired = (message: string): KubeStatus => ({
   reason: 'Expired',
   code: 410,
 });
+
+/** 504 as the API server answers when storage does not answer in time; the request may or may not have been applied. */
+export const timeout = (): StatusError =>
+  failure(
+    504,
+    'Timeout',
+    'Timeout: request did not complete within requested timeout - context deadline exceeded',
+  );

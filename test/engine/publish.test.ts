@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineDeps } from '../../lib/engine/engine-deps.js';
+import { publishAndRemember } from '../../lib/engine/publish.js';
+import { ConflictError } from '../../lib/errors.js';
+import type { Rollout } from '../../lib/model/rollout.js';
+import type { MessageRef, Notifier } from '../../lib/notify/notifier.js';
+import type { RolloutStore } from '../../lib/store/rollout-store.js';
+import { CONFIG, NOW, pendingRollout, TARGET } from '../functions/fixtures.js';
+
+/** One rollout, saved conditionally on its version like DynamoDbRolloutStore; `beforeSave` lets a rival write first. */
+function memoryStore(initial: Rollout) {
+  let stored = initial;
+  const hooks = { beforeSave: async (_next: Rollout): Promise<void> => {} };
+  const store = {
+    getRollout: async (id: string) => (id === stored.id ? stored : null),
+    saveRollout: async (next: Rollout) => {
+      await hooks.beforeSave(next);
+      if (stored.version !== next.version - 1) throw new ConflictError(`save ${next.id} v${next.version}`);
+      stored = next;
+    },
+  } as unknown as RolloutStore;
+  return { store, hooks, stored: () => stored, write: (r: Rollout) => (stored = r) };
+}
+
+/** Slack as far as messages go: one per post, updates in place, deletes. */
+function recordingNotifier() {
+  const messages = new Map<string, string>();
+  let seq = 0;
+  const render = (r: Rollout) => `${r.phase}@v${r.version}`;
+  const notifier: Notifier = {
+    publish: async (rollout) => {
+      if (rollout.slack && messages.has(rollout.slack.ts)) {
+        messages.set(rollout.slack.ts, render(rollout));
+        return rollout.slack;
+      }
+      const ref: MessageRef = { channel: 'C0DEPLOYS', ts: `1.${++seq}` };
+      messages.set(ref.ts, render(rollout));
+      return ref;
+    },
+    retract: async (ref) => {
+      messages.delete(ref.ts);
+    },
+  };
+  return { notifier, messages };
+}
+
+function deps(store: RolloutStore, notifier: Notifier): EngineDeps {
+  return {
+    config: CONFIG,
+    store,
+    notifier,
+    clock: () => NOW,
+    log: () => {},
+  } as unknown as EngineDeps;
+}
+
+describe('publishAndRemember', () => {
+  it('keeps the new message reference when a rival write moved the rollout first, and shows the newest state', async () => {
+    const start = pendingRollout({ version: 1 });
+    const mem = memoryStore(start);
+    const slack = recordingNotifier();
+    // A tick advances the rollout between our post and our save of the reference.
+    mem.hooks.beforeSave = async () => {
+      mem.hooks.beforeSave = async () => {};
+      mem.write({ ...mem.stored(), phase: 'progressing', canaryWeight: 10, version: 2 });
+    };
+    const saved = await publishAndRemember(deps(mem.store, slack.notifier), start, TARGET);
+    expect(mem.stored().slack).toEqual({ channel: 'C0DEPLOYS', ts: '1.1' });
+    expect(mem.stored().phase).toBe('progressing');
+    expect(saved.version).toBe(3);
+    // One message, showing the newest stored state, not the one we rendered first.
+    expect([...slack.messages.values()]).toEqual(['progressing@v3']);
+
+    // The next transition updates that message instead of posting a second one.
+    await publishAndRemember(deps(mem.store, slack.notifier), { ...mem.stored(), version: 4 }, TARGET);
+    expect(slack.messages.size).toBe(1);
+  });
+
+  it('two invocations that both saw no message: the later one withdraws its own and updates the first', async () => {
+    const start = pendingRollout({ version: 1 });
+    const mem = memoryStore(start);
+    const slack = recordingNotifier();
+    // The rival posted its own message and saved its reference first.
+    mem.hooks.beforeSave = async () => {
+      mem.hooks.beforeSave = async () => {};
+      const rival = await slack.notifier.publish(mem.stored(), TARGET);
+      mem.write({ ...mem.stored(), phase: 'progressing', slack: rival, version: 2 });
+    };
+    await publishAndRemember(deps(mem.store, slack.notifier), start, TARGET);
+    expect(mem.stored().slack).toEqual({ channel: 'C0DEPLOYS', ts: '1.2' });
+    expect([...slack.messages.entries()]).toEqual([['1.2', 'progressing@v2']]);
+  });
+
+  it('re-renders the message when the rollout moved on while it was being updated', async () => {
+    const mem = memoryStore(pendingRollout({ version: 3, slack: { channel: 'C0DEPLOYS', ts: '1.1' } }));
+    const slack = recordingNotifier();
+    slack.messages.set('1.1', 'pending@v3');
+    const rendered = mem.stored();
+    mem.write({ ...rendered, phase: 'paused', version: 4 });
+    await publishAndRemember(deps(mem.store, slack.notifier), rendered, TARGET);
+    expect(slack.messages.get('1.1')).toBe('paused@v4');
+  });
+});
