@@ -78,14 +78,14 @@ describe('fleet rollouts in waves across three simulated clusters', () => {
 
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
-  }, 120_000);
+  });
   afterAll(async () => {
     await dynamo?.stop();
     rmSync(dir, { recursive: true, force: true });
-  }, 120_000);
+  });
   afterEach(async () => {
     await stack?.close();
-  }, 120_000);
+  });
 
   async function setUp(config: AviaryConfig): Promise<void> {
     ({ stack, clock, client } = await startTestStack(dynamo, { config, seed: 21 }));
@@ -240,7 +240,7 @@ describe('fleet rollouts in waves across three simulated clusters', () => {
       'approve',
       'complete',
     ]);
-  }, 240_000);
+  });
 
   it('a faulty revision in wave 1 stops the fleet rollout; wave 2 is never started and its weights never change', async () => {
     await setUp(fleetConfig());
@@ -265,7 +265,7 @@ describe('fleet rollouts in waves across three simulated clusters', () => {
     expect({ eu: splitWrites('prod-eu'), us: splitWrites('prod-us') }).toEqual(writesBefore);
     const listed = (await client.get('/rollouts')).body as { rollouts: RolloutStatus[] };
     expect(listed.rollouts.map((r) => r.target)).toEqual(['podinfo-staging']);
-  }, 240_000);
+  });
 
   it('a freeze holds the staging rollout in pending with its reason, then releases it; an approver can override', async () => {
     await setUp(
@@ -365,5 +365,5 @@ describe('fleet rollouts in waves across three simulated clusters', () => {
     expect(JSON.stringify(status.body)).toMatch(/podinfo-1.{1,4} fleet podinfo.*wave 2 running/);
     fleet = await tickUntil(id, (f) => f.phase === 'succeeded');
     expect(fleet.waves.map((w) => w.status)).toEqual(['succeeded', 'succeeded']);
-  }, 240_000);
+  });
 });

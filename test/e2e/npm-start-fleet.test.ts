@@ -66,5 +66,5 @@ describe('`AVIARY_CONFIG=examples/fleet.yaml npm start`', () => {
     expect(lines.slice(0, approval).some((l) => /podinfo-prod-(eu|us) (pending|progressing)/.test(l))).toBe(
       false,
     );
-  }, 300_000);
+  });
 });
