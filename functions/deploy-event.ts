@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { App } from '../lib/app/app.js';
 import { getLambdaApp } from '../lib/app/lambda-app.js';
+import { started } from '../lib/engine/started.js';
 import { DEFAULT_DEPLOY_EVENT_SOURCE, handleDeployEvent } from '../lib/http/routes/deploy-event.js';
 
 export interface DeployEventOutcome {
@@ -21,7 +22,7 @@ export const makeDeployEventHandler = (
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
       const result = await handleDeployEvent(await getApp(), event, logger, source);
-      return { rollout: result.rollout.id, created: result.created };
+      return { rollout: started(result).id, created: result.created };
     });
 
 export const handler = makeDeployEventHandler(getLambdaApp);

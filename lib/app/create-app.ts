@@ -11,6 +11,7 @@ import type { FollowUps } from '../notify/follow-up.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { SlackResponder } from '../notify/slack-responder.js';
 import { createTrafficRouter } from '../router/create-router.js';
+import type { FleetStore } from '../store/fleet-store.js';
 import type { RequestLedger } from '../store/request-ledger.js';
 import type { RolloutStore } from '../store/rollout-store.js';
 import type { App, Secrets } from './app.js';
@@ -19,6 +20,8 @@ export interface AppParts {
   config: AviaryConfig;
   secrets: Secrets;
   store: RolloutStore;
+  /** Fleet rollouts (same table); without it, deploy events naming a fleet are refused. */
+  fleets?: FleetStore;
   requests: RequestLedger;
   connector: ClusterConnector;
   notifier: Notifier;
@@ -39,6 +42,7 @@ export function createApp(parts: AppParts): App {
   const engine = createEngine({
     config: parts.config,
     store: parts.store,
+    ...(parts.fleets ? { fleets: parts.fleets } : {}),
     connector: parts.connector,
     routers: createTrafficRouter,
     metrics: createMetricSource,

@@ -13,6 +13,7 @@ import { outboundNotifier, rolloutLogUrl } from '../notify/outbound-notifier.js'
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder } from '../notify/slack-responder.js';
 import { viewLinkUrl } from '../signatures/view-link.js';
+import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
 import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import type { App } from './app.js';
@@ -69,6 +70,7 @@ async function buildLambdaApp(): Promise<App> {
     config,
     secrets,
     store: new DynamoDbRolloutStore({ client: doc, tableName }),
+    fleets: new DynamoDbFleetStore({ client: doc, tableName }),
     requests: new DynamoDbRequestLedger({ client: doc, tableName }),
     connector: createClusterConnector(),
     notifier,

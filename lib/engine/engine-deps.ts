@@ -6,6 +6,7 @@ import type { Judge } from '../model/judge.js';
 import type { Policy } from '../model/policy.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { TrafficRouterFactory } from '../router/traffic-router.js';
+import type { FleetStore } from '../store/fleet-store.js';
 import type { RolloutStore } from '../store/rollout-store.js';
 import type { BudgetTimer } from './cluster-fanout.js';
 
@@ -13,6 +14,8 @@ import type { BudgetTimer } from './cluster-fanout.js';
 export interface EngineDeps {
   config: AviaryConfig;
   store: RolloutStore;
+  /** Fleet rollouts, in the same table; without it a deploy event naming a fleet is refused (501). */
+  fleets?: FleetStore;
   connector: ClusterConnector;
   routers: TrafficRouterFactory;
   metrics: MetricSourceFactory;

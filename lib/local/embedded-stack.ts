@@ -28,6 +28,7 @@ import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/sim
 import { type EventBridgeDouble, startEventBridgeDouble } from '../sim/eventbridge-double.js';
 import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-double.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
+import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
 import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import type { RolloutStore } from '../store/rollout-store.js';
@@ -218,6 +219,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       secrets,
       ...(githubStatuses ? { github: githubStatuses } : {}),
       store: options.wrapStore ? options.wrapStore(store) : store,
+      fleets: new DynamoDbFleetStore({ client: storeClients.doc, tableName }),
       requests: new DynamoDbRequestLedger({ client: storeClients.doc, tableName }),
       connector: createClusterConnector({
         simulated: (name) => {

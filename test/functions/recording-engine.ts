@@ -68,6 +68,9 @@ export function recordingEngine(
     async status(id) {
       return statusOf(id);
     },
+    async fleetStatus() {
+      return null;
+    },
     async list(options) {
       const all = [...known.keys()].map((id) => statusOf(id) as RolloutStatus);
       return all
@@ -116,6 +119,7 @@ export function recordingEngine(
       calls.push({ method: 'status', id });
       return engine.status(id);
     },
+    fleetStatus: (id) => engine.fleetStatus(id),
     list: (options) => {
       calls.push({ method: 'list', options });
       return engine.list(options);

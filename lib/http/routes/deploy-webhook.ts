@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
+import { started } from '../../engine/started.js';
 import {
   DEPLOY_SIGNATURE_HEADER,
   DEPLOY_TIMESTAMP_HEADER,
@@ -71,9 +72,9 @@ export async function handleDeployWebhook(
       ...(request.force ? { force: true } : {}),
     });
     if (!result.ok) throw engineRefusal(result);
-    const { id, target, revision, phase } = result.rollout;
+    const { id, target, revision, phase, kind } = started(result);
     return jsonResponse(result.created ? 202 : 200, {
-      rollout: { id, target, revision, phase },
+      rollout: { id, target, revision, phase, ...(kind === 'fleet' ? { kind } : {}) },
       created: result.created,
       ...(result.superseded ? { superseded: result.superseded } : {}),
     });
