@@ -182,7 +182,11 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
     const { status } = await tickUntil(stack, clock, client, id, ['awaiting_approval']);
     const approval = status.approval;
     if (!approval) throw new Error('no approval pending');
-    const message = stack.slack?.messages.find((m) => !m.threadTs && JSON.stringify(m.blocks).includes(id));
+    // The newest top-level message naming the rollout is its own: an older rollout's message may name it too
+    // ("superseded by …").
+    const message = [...(stack.slack?.messages ?? [])]
+      .reverse()
+      .find((m) => !m.threadTs && JSON.stringify(m.blocks).includes(id));
     if (!message) throw new Error('no rollout message');
     const replies = () => stack.slack?.messages.filter((m) => m.threadTs === message.ts) ?? [];
 
