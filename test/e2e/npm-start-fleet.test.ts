@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { ROOT, runNpmStart } from './npm-start-process.js';
 
 describe('`AVIARY_CONFIG=examples/fleet.yaml npm start`', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'aviary-fleet-start-'));
@@ -20,29 +17,7 @@ describe('`AVIARY_CONFIG=examples/fleet.yaml npm start`', () => {
     const configFile = path.join(dir, 'fleet.yaml');
     writeFileSync(configFile, stringify(example));
 
-    const child = spawn(
-      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-      [path.join(ROOT, 'bin', 'start.ts')],
-      {
-        cwd: dir,
-        env: {
-          ...process.env,
-          PORT: '0',
-          AVIARY_CONFIG: configFile,
-          AVIARY_TICK_SECONDS: '0.25',
-          AVIARY_EXIT_AFTER_DEMO: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      output += String(chunk);
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, output } = await runNpmStart(dir, configFile);
 
     expect(code, output).toBe(0);
     expect(output).toContain('Demo done: fleet rollout podinfo-1 succeeded.');
