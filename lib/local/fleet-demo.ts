@@ -1,6 +1,7 @@
 import { fleetApprovers, resolveFleet } from '../config/load-config.js';
 import type { FleetRolloutStatus } from '../engine/engine.js';
 import { SEED_IMAGE } from '../sim/cluster/target-objects.js';
+import { abortableSleep as sleep } from './abortable-sleep.js';
 import type { EmbeddedStack } from './embedded-stack.js';
 import { approvalButtonFor, type LocalClient } from './local-client.js';
 
@@ -103,16 +104,3 @@ function describe(fleet: FleetRolloutStatus): string {
   });
   return `${fleet.id} ${fleet.phase.padEnd(17)} ${waves.join(' | ')}`;
 }
-
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
