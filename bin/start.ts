@@ -8,6 +8,7 @@ import { defaultConfigPath, loadConfig } from '../lib/config/load-config.js';
 import { runDemo } from '../lib/local/demo.js';
 import { startDynamoDbLocal } from '../lib/local/dynamodb-local.js';
 import { startEmbeddedStack } from '../lib/local/embedded-stack.js';
+import { runFleetDemo } from '../lib/local/fleet-demo.js';
 import { withKubeContext } from '../lib/local/kube-context.js';
 import { createLocalClient } from '../lib/local/local-client.js';
 import { localSecrets } from '../lib/local/local-secrets.js';
@@ -119,7 +120,18 @@ const client = createLocalClient({
   slackSigningSecret: secrets.slackSigningSecret,
 });
 const demoTarget = Object.keys(config.targets).find((name) => stack.clusters.has(stack.target(name).cluster));
-if (process.env.AVIARY_DEMO !== '0' && demoTarget) {
+// A configuration with a fleet on simulated clusters shows the fleet instead (examples/fleet.yaml).
+const demoFleet = Object.entries(config.fleets).find(([, fleet]) =>
+  fleet.waves.every((w) => w.targets.every((t) => stack.clusters.has(stack.target(t).cluster))),
+)?.[0];
+if (process.env.AVIARY_DEMO !== '0' && demoFleet) {
+  try {
+    const outcome = await runFleetDemo({ stack, client, fleet: demoFleet, write });
+    write(`\nDemo done: fleet rollout ${outcome.id} ${outcome.phase}.`);
+  } catch (error) {
+    write(`\nDemo stopped: ${error instanceof Error ? error.message : String(error)}`);
+  }
+} else if (process.env.AVIARY_DEMO !== '0' && demoTarget) {
   try {
     const outcome = await runDemo({ stack, client, target: demoTarget, write });
     write(
@@ -147,7 +159,15 @@ Aviary keeps serving at ${stack.url} — try, in another terminal:
   npm run aviary -- approve ${t}                   (also reject, pause, resume, abort, promote --reason, retry)
   npm run aviary -- slack --user ${approver} "approve ${t}"
   kubectl --kubeconfig ${kubeconfigPath} get trafficsplits -n ${ns} -w
-  curl -s ${stack.url}/rollouts
+  curl -s ${stack.url}/rollouts${
+    demoFleet
+      ? `
+  curl -s ${stack.url}/rollouts/${demoFleet}          (the fleet's latest rollout, a row per wave)
+  npm run aviary -- deploy --target ${demoFleet} --revision 6.5.3 --image ghcr.io/stefanprodan/podinfo:6.5.3
+  npm run aviary -- slack --user ${approver} "approve ${demoFleet}"
+  npm run aviary -- slack --user ${approver} "unfreeze <rollout-id> <reason>"`
+      : ''
+  }
 Ctrl-C stops everything.`);
 
 /** The functions' log level (`AVIARY_LOG_LEVEL`); warnings and errors by default, so the demo stays readable. */

@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import type { App } from '../lib/app/app.js';
 import { lambdaApp } from '../lib/app/lambda-app.js';
 import { NOTIFIER_SECRETS } from '../lib/app/lambda-parts.js';
+import { started } from '../lib/engine/started.js';
 import { DEFAULT_DEPLOY_EVENT_SOURCE, handleDeployEvent } from '../lib/http/routes/deploy-event.js';
 
 export interface DeployEventOutcome {
@@ -27,7 +28,7 @@ export const makeDeployEventHandler = (
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
       const result = await handleDeployEvent(await getApp(), event, logger, source);
-      return { rollout: result.rollout.id, created: result.created };
+      return { rollout: started(result).id, created: result.created };
     });
 
 // One logger per function: the engine's lines carry this invocation's request id and cold-start flag.

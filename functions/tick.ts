@@ -34,11 +34,26 @@ export const makeTickHandler = (
         logger.error('not an EventBridge scheduled event', { issues: scheduled.error.issues });
         throw new Error('tick expects an EventBridge "Scheduled Event"');
       }
-      const summary = await (await getApp()).dispatch();
+      const app = await getApp();
+      // Fleets first, so a wave they start is dispatched (and judged) in this same tick. A fleet that cannot move
+      // on must not stop the rollouts: its failure is logged and counted, and the dispatch goes on.
+      const fleets = app.advanceFleets
+        ? await app.advanceFleets().catch((error: unknown) => {
+            logger.error('fleets could not be advanced; the next tick tries again', { error: String(error) });
+            metrics.addMetric('FleetErrors', MetricUnit.Count, 1);
+            return [];
+          })
+        : [];
+      const summary = await app.dispatch();
       metrics.addMetric('DueRollouts', MetricUnit.Count, summary.due);
       metrics.addMetric('ClustersWithWork', MetricUnit.Count, summary.clusters.length);
-      logger.info('tick', { scheduledAt: scheduled.data.time, due: summary.due, clusters: summary.clusters });
-      return summary;
+      logger.info('tick', {
+        scheduledAt: scheduled.data.time,
+        due: summary.due,
+        clusters: summary.clusters,
+        ...(fleets.length > 0 ? { fleets } : {}),
+      });
+      return fleets.length > 0 ? { ...summary, fleets } : summary;
     });
 
 // One logger per function: the engine's lines carry this invocation's request id and cold-start flag.

@@ -5,6 +5,7 @@ import type { AviaryConfig } from '../model/config.js';
 import type { FollowUps } from '../notify/follow-up.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { SlackResponder } from '../notify/slack-responder.js';
+import type { FleetStore } from '../store/fleet-store.js';
 import type { RequestLedger } from '../store/request-ledger.js';
 import type { RolloutStore } from '../store/rollout-store.js';
 import type { App, FunctionSecrets } from './app.js';
@@ -13,6 +14,8 @@ export interface AppParts {
   config: AviaryConfig;
   secrets: FunctionSecrets;
   store: RolloutStore;
+  /** Fleet rollouts (same table); without it, deploy events naming a fleet are refused. */
+  fleets?: FleetStore;
   requests: RequestLedger;
   notifier: Notifier;
   clock?: () => number;
@@ -33,6 +36,7 @@ export function createApp(parts: AppParts): App {
   const engine = createEngine({
     config: parts.config,
     store: parts.store,
+    ...(parts.fleets ? { fleets: parts.fleets } : {}),
     notifier: parts.notifier,
     clock,
     log: parts.log ?? (() => {}),

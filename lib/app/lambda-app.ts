@@ -50,6 +50,7 @@ export function lambdaApp<K extends keyof Secrets>(options: LambdaAppOptions<K>)
         config: parts.config,
         secrets,
         store: parts.store,
+        fleets: parts.fleets,
         requests: parts.requests,
         notifier,
         ...(github ? { github } : {}),

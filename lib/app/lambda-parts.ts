@@ -13,6 +13,7 @@ import type { Notifier } from '../notify/notifier.js';
 import { outboundNotifier, rolloutLogUrl } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { viewLinkUrl } from '../signatures/view-link.js';
+import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
 import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import type { FunctionSecrets, Secrets } from './app.js';
@@ -29,6 +30,8 @@ export const NOTIFIER_SECRETS = [
 export interface LambdaBase {
   config: AviaryConfig;
   store: DynamoDbRolloutStore;
+  /** Fleet rollouts, in the same table. */
+  fleets: DynamoDbFleetStore;
   requests: DynamoDbRequestLedger;
 }
 
@@ -38,6 +41,7 @@ export function lambdaBase(tracer?: Tracer): LambdaBase {
   return {
     config: loadConfig(),
     store: new DynamoDbRolloutStore({ client: doc, tableName }),
+    fleets: new DynamoDbFleetStore({ client: doc, tableName }),
     requests: new DynamoDbRequestLedger({ client: doc, tableName }),
   };
 }

@@ -1,9 +1,11 @@
 import type { RolloutPage, RolloutStatus } from '../engine/engine.js';
+import type { FleetRolloutStatus } from '../model/fleet-status.js';
 import { PHASES } from '../model/rollout.js';
 import { type AviaryApi, apiFor, errorMessage, getRollout } from './api-client.js';
 import { CONNECTION_OPTIONS, durationMs, parseCliArgs, stringOption } from './cli-args.js';
 import { type CliContext, CliError, processContext, UsageError } from './cli-context.js';
 import { runCli } from './cli-runner.js';
+import { fleetDetail } from './fleet-detail.js';
 import { outputOf, serialize } from './output-format.js';
 import { type RecordedEvent, rolloutDetail } from './rollout-detail.js';
 import { rolloutTable } from './rollout-table.js';
@@ -97,6 +99,18 @@ async function showRollout(
   for (;;) {
     const status = await getRollout(api, id);
     if (!status) throw new CliError(`no rollout "${id}"`);
+    if ((status as unknown as { kind?: string }).kind === 'fleet') {
+      // A fleet rollout (or a fleet name): its waves instead of steps.
+      const fleet = status as unknown as FleetRolloutStatus;
+      const view = output === 'json' || output === 'yaml' ? serialize(fleet, output) : fleetDetail(fleet);
+      if (view !== previous) {
+        ctx.out(watch && ctx.isTTY ? `\x1b[H\x1b[2J${view}` : `${previous && watch ? '\n' : ''}${view}`);
+        previous = view;
+      }
+      if (!watch || ['succeeded', 'failed', 'superseded'].includes(fleet.phase)) return 0;
+      await ctx.sleep(intervalMs);
+      continue;
+    }
     const events = await recordedEvents(api, id);
     const view =
       output === 'json' || output === 'yaml'

@@ -13,6 +13,8 @@ const WHAT: Record<ApiCommand, string> = {
   abort: 'rolls the canary back now',
   promote: 'promotes now, skipping the remaining steps and analysis (--reason required, audited)',
   retry: "starts a failed rollout's revision and image again, as a new rollout",
+  unfreeze:
+    'lets the rollout (or every rollout of a fleet rollout) go on during a freeze (--reason required, audited)',
 };
 
 export const usageOf = (verb: ApiCommand) =>
@@ -43,6 +45,8 @@ export function runCommand(
     const revision = stringOption(args.values, 'revision');
     if (command === 'promote' && !reason?.trim())
       throw new UsageError('promote skips the remaining steps and analysis: give --reason');
+    if (command === 'unfreeze' && !reason?.trim())
+      throw new UsageError('unfreeze lifts a freeze and is audited: give --reason');
     const api = apiFor(args.values, ctx);
     const answer = await api.request('POST', `/rollouts/${encodeURIComponent(ref)}/commands`, {
       command,
@@ -52,9 +56,12 @@ export function runCommand(
     if (answer.status >= 300) throw new CliError(errorMessage(answer));
     const body = answer.body as { message: string; rollout: RolloutStatus | null };
     const rollout = body.rollout;
-    ctx.out(
-      `${body.message}${rollout ? ` — ${rollout.id} is ${rollout.phase}, canary ${rollout.canaryWeight}%` : ''}\n`,
-    );
+    const where = !rollout
+      ? ''
+      : (rollout as { kind?: string }).kind === 'fleet'
+        ? ` — ${rollout.id} is ${rollout.phase}`
+        : ` — ${rollout.id} is ${rollout.phase}, canary ${rollout.canaryWeight}%`;
+    ctx.out(`${body.message}${where}\n`);
     return 0;
   });
 }

@@ -38,6 +38,15 @@ export function rolloutDetail(
   lines.push(`Image:      ${status.image ?? '(the canary keeps its image)'}`);
   lines.push(`Phase:      ${status.phase}${status.reason ? ` — ${status.reason}` : ''}`);
   lines.push(`Canary:     ${weightBar(status.canaryWeight)} ${status.canaryWeight}%`);
+  if (status.fleet) lines.push(`Fleet:      ${status.fleet.id}, wave ${status.fleet.wave}`);
+  if (status.freezeOverride) {
+    lines.push(`Unfrozen:   by ${status.freezeOverride.actor}: ${status.freezeOverride.reason}`);
+  } else if (status.freezes && status.freezes.length > 0) {
+    const freezes = status.freezes.map(
+      (f) => `${f.name} (${f.reason}) until ${new Date(f.to).toISOString()}`,
+    );
+    lines.push(`Frozen:     ${freezes.join('; ')}`, `            aviary unfreeze ${status.id} --reason "…"`);
+  }
   lines.push(
     `Started:    ${status.createdAt} (${age(status.createdAt, now)} ago) by ${status.source.kind}${status.source.actor ? ` ${status.source.actor}` : ''}`,
   );

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { type AviaryConfig, AviaryConfigSchema, type ResolvedTarget } from '../model/config.js';
+import {
+  type AviaryConfig,
+  AviaryConfigSchema,
+  type ResolvedFleet,
+  type ResolvedTarget,
+} from '../model/config.js';
 import type { Policy } from '../model/policy.js';
 import { ConfigError } from './config-errors.js';
 import { configErrorMap, issueLines } from './config-issues.js';
@@ -79,6 +84,27 @@ export function targetsForGithubEnvironment(config: AviaryConfig, environment: s
   return Object.entries(config.targets)
     .filter(([, target]) => target.githubEnvironments.includes(environment))
     .map(([name, target]) => ({ ...target, name }));
+}
+
+/** Fleets a GitHub deployment to `environment` starts, in configuration order. */
+export function fleetsForGithubEnvironment(config: AviaryConfig, environment: string): string[] {
+  return Object.entries(config.fleets)
+    .filter(([, fleet]) => fleet.githubEnvironments.includes(environment))
+    .map(([name]) => name);
+}
+
+/** The fleet of that name with its name, or null. */
+export function resolveFleet(config: AviaryConfig, name: string): ResolvedFleet | null {
+  if (!Object.hasOwn(config.fleets, name)) return null;
+  const fleet = config.fleets[name];
+  return fleet ? { ...fleet, name } : null;
+}
+
+/** Who may approve a fleet's waves or unfreeze it: its own approvers, else the approvers of its targets. */
+export function fleetApprovers(config: AviaryConfig, fleet: ResolvedFleet): string[] {
+  if (fleet.approvers.length > 0) return fleet.approvers;
+  const all = fleet.waves.flatMap((w) => w.targets.flatMap((t) => resolveTarget(config, t)?.approvers ?? []));
+  return [...new Set(all)];
 }
 
 /** Relative to the working directory when the file is under it: shorter, and what the user typed. */

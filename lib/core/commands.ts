@@ -1,7 +1,10 @@
 import type { Action } from '../model/action.js';
+import type { ActiveFreeze } from '../model/freeze.js';
 import { type Policy, stepWeightsOf } from '../model/policy.js';
 import { type Command, type Decision, isTerminal, type Rollout } from '../model/rollout.js';
+import { describeFreezes } from './active-freezes.js';
 import { transition } from './transition.js';
+import { unfreeze } from './unfreeze.js';
 
 export interface CommandInput {
   rollout: Rollout;
@@ -10,6 +13,8 @@ export interface CommandInput {
   /** Slack user ids allowed to act on the rollout's target. */
   approvers: string[];
   now: number;
+  /** Freezes in force for the rollout's target: an approval that would shift traffic waits for their end. */
+  freezes?: readonly ActiveFreeze[];
 }
 
 export type CommandOutcome =
@@ -27,7 +32,8 @@ const PROMOTABLE: readonly Rollout['phase'][] = ['progressing', 'awaiting_approv
  * that sends the rollout to promoting or rolling back makes it due at once (`nextCheckAt: now`): the tick visits
  * only due rollouts, and the cluster should follow a person's decision at the next tick, not an interval later.
  */
-export function applyCommand({ rollout, command, policy, approvers, now }: CommandInput): CommandOutcome {
+export function applyCommand(input: CommandInput): CommandOutcome {
+  const { rollout, command, policy, approvers, now } = input;
   if (command.via !== 'api' && !approvers.includes(command.actor)) {
     return refuse(403, `${command.actor} is not an approver of target ${rollout.target}`);
   }
@@ -61,6 +67,13 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
         return refuse(409, `this request was for ${command.gate}, but the pending gate is ${approval.gate}`);
       }
       if (now > approval.expiresAt) return refuse(409, `the approval request for ${rollout.id} has expired`);
+      const frozen = rollout.freezeOverride ? [] : (input.freezes ?? []);
+      if (command.kind === 'approve' && frozen.length > 0) {
+        return refuse(
+          409,
+          `target ${rollout.target} is frozen: ${describeFreezes(frozen)}; an approver can lift it with "unfreeze ${rollout.id} <reason>"`,
+        );
+      }
       if (command.kind === 'reject') {
         return done(
           transition(
@@ -170,6 +183,10 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
         ),
       );
     }
+    case 'unfreeze': {
+      const step = unfreeze(rollout, command, now, input.freezes ?? []);
+      return 'error' in step ? refuse(step.status, step.error) : done(step);
+    }
     case 'promote': {
       // Skipping the evidence is an exception people must account for: no reason, no promotion.
       if (!command.reason?.trim())
@@ -177,6 +194,13 @@ export function applyCommand({ rollout, command, policy, approvers, now }: Comma
       if (!PROMOTABLE.includes(rollout.phase)) {
         const why = rollout.phase === 'pending' ? 'its canary is not ready yet' : `it is ${rollout.phase}`;
         return refuse(409, `rollout ${rollout.id} cannot be promoted now: ${why}`);
+      }
+      const frozenNow = rollout.freezeOverride ? [] : (input.freezes ?? []);
+      if (frozenNow.length > 0) {
+        return refuse(
+          409,
+          `target ${rollout.target} is frozen: ${describeFreezes(frozenNow)}; an approver can lift it with "unfreeze ${rollout.id} <reason>"`,
+        );
       }
       return done(
         transition(

@@ -1,6 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { policyFor, resolveTarget } from '../config/load-config.js';
-import { decide, isCheckDue } from '../core/decide.js';
+import { activeFreezes } from '../core/active-freezes.js';
+import { isCheckDue } from '../core/decide.js';
+import { decideUnderFreeze } from '../core/freeze-gate.js';
 import { ConflictError } from '../errors.js';
 import type { MetricsWindow } from '../model/observation.js';
 import { type Decision, isTerminal, type Rollout } from '../model/rollout.js';
@@ -58,8 +60,9 @@ export async function advanceRollout(
       metrics = null;
     }
   }
-  const out = decide({
+  const out = decideUnderFreeze({
     rollout,
+    freezes: activeFreezes(deps.config.freezes, rollout.target, now),
     policy,
     judge: deps.judgeFor(policy),
     now,

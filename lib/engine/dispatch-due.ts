@@ -1,6 +1,7 @@
 import { type ClusterWork, MAX_ROLLOUTS_PER_MESSAGE } from '../queue/cluster-work.js';
 import type { WorkQueue } from '../queue/work-queue.js';
 import type { RolloutStore } from '../store/rollout-store.js';
+import type { FleetTickEntry } from './engine.js';
 import type { EngineLog } from './engine-deps.js';
 
 export interface DispatchDeps {
@@ -17,6 +18,8 @@ export interface DispatchSummary {
   due: number;
   /** Per cluster with work due: how many rollouts, in how many messages. */
   clusters: { name: string; rollouts: number; messages: number }[];
+  /** Fleet rollouts the tick moved on before dispatching (absent when none is under way). */
+  fleets?: FleetTickEntry[];
 }
 
 /**

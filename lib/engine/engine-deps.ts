@@ -6,6 +6,7 @@ import type { Judge } from '../model/judge.js';
 import type { Policy } from '../model/policy.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { TrafficRouterFactory } from '../router/traffic-router.js';
+import type { FleetStore } from '../store/fleet-store.js';
 import type { RolloutStore } from '../store/rollout-store.js';
 import type { BudgetTimer } from './cluster-fanout.js';
 
@@ -19,6 +20,8 @@ export interface EngineDeps {
   notifier: Notifier;
   clock: () => number;
   log: EngineLog;
+  /** Fleet rollouts, in the same table; without it a deploy event naming a fleet is refused (501). */
+  fleets?: FleetStore;
 }
 
 /** What advancing rollouts needs on top: the clusters (routers, workloads), metric sources and judges. */

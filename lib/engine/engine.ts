@@ -1,7 +1,11 @@
+import type { FleetDecision, FleetRollout } from '../model/fleet-rollout.js';
+import type { FleetRolloutStatus } from '../model/fleet-status.js';
+import type { ActiveFreeze, FreezeOverride } from '../model/freeze.js';
 import type { Command, Decision, Rollout } from '../model/rollout.js';
 import type { ClusterWork } from '../queue/cluster-work.js';
 
 export interface StartInput {
+  /** A target name, or a fleet name (the fleet rollout starts at wave 1). */
   target: string;
   revision: string;
   image?: string | null;
@@ -19,6 +23,10 @@ export interface StartInput {
   retryOf?: string;
   /** GitHub deployment the rollout reports its statuses to. */
   github?: Rollout['github'];
+  /** Set when a fleet rollout starts this rollout for one of its waves. */
+  fleet?: { id: string; wave: number };
+  /** Inherited from a fleet rollout an approver unfroze, or set on a rollback of a promoted wave. */
+  freezeOverride?: FreezeOverride;
 }
 
 export interface CommandOptions {
@@ -52,17 +60,31 @@ export interface RolloutPage {
 }
 
 export type StartResult =
-  | { ok: true; rollout: Rollout; created: boolean; superseded?: string }
-  | { ok: false; status: 403 | 404 | 409 | 422; error: string };
+  | { ok: true; rollout: Rollout; created: boolean; superseded?: string; fleet?: undefined }
+  | { ok: true; fleet: FleetRollout; created: boolean; superseded?: string; rollout?: undefined }
+  | { ok: false; status: 403 | 404 | 409 | 422 | 501; error: string };
+
+export type { FleetRolloutStatus };
 
 export type CommandResult =
-  | { ok: true; rollout: Rollout; decision: Decision | null; message: string }
+  | { ok: true; rollout: Rollout; decision: Decision | null; message: string; fleet?: undefined }
+  | { ok: true; fleet: FleetRollout; decision: FleetDecision; message: string; rollout?: undefined }
   | { ok: false; status: 403 | 404 | 409 | 422; error: string };
 
 export interface TickSummary {
   at: number;
   rollouts: { id: string; phase: Rollout['phase']; action: Decision['action'] | 'none'; error?: string }[];
   clusters: { name: string; ok: boolean; ms: number; error?: string }[];
+  /** Fleet rollouts the tick moved on (absent when none is under way). */
+  fleets?: FleetTickEntry[];
+}
+
+/** One fleet rollout in a tick's summary: where it is and what the tick did with it. */
+export interface FleetTickEntry {
+  id: string;
+  phase: FleetRollout['phase'];
+  action: FleetDecision['action'] | 'none';
+  error?: string;
 }
 
 export interface RolloutStatus {
@@ -82,6 +104,13 @@ export interface RolloutStatus {
   reason: string | null;
   lastDecision: Decision | null;
   history: Decision[];
+  /** Freezes in force for the target now, whether or not they hold this rollout. */
+  freezes?: ActiveFreeze[];
+  /** The freezes holding this rollout back, since when. */
+  freeze?: Rollout['freeze'];
+  freezeOverride?: Rollout['freezeOverride'];
+  /** The fleet rollout (and wave) this rollout belongs to. */
+  fleet?: Rollout['fleet'];
 }
 
 /** What the HTTP and event functions (and the local server) call: no cluster is reached through it. */
@@ -93,7 +122,15 @@ export interface Engine {
   publish(id: string): Promise<void>;
   /** Starts a failed rollout's revision and image again, as a new rollout. */
   retry(ref: string, input: RetryInput): Promise<StartResult>;
+  /**
+   * Every active fleet rollout one step on: start a wave whose predecessor finished, hold at a wave gate, roll a
+   * fleet back. Only the store and the notifier are touched (the rollouts it starts are advanced by the cluster
+   * workers), so the scheduled tick runs it after dispatching the due clusters.
+   */
+  advanceFleets(): Promise<FleetTickEntry[]>;
   status(id: string): Promise<RolloutStatus | null>;
+  /** A fleet rollout by id, or a fleet's latest by fleet name. */
+  fleetStatus(id: string): Promise<FleetRolloutStatus | null>;
   list(options?: { target?: string; limit?: number }): Promise<RolloutStatus[]>;
   /** Newest first, filtered, one page at a time. */
   page(options: ListOptions): Promise<RolloutPage>;

@@ -1,4 +1,5 @@
-import { policyFor, resolveTarget } from '../config/load-config.js';
+import { policyFor, resolveFleet, resolveTarget } from '../config/load-config.js';
+import { activeFreezes as freezesFor } from '../core/active-freezes.js';
 import { applyCommand } from '../core/commands.js';
 import { newRollout, supersede } from '../core/rollout-start.js';
 import { ConflictError } from '../errors.js';
@@ -16,6 +17,7 @@ import type {
   StartResult,
 } from './engine.js';
 import type { EngineDeps } from './engine-deps.js';
+import { advanceFleets, fleetCommand, fleetStatus, type RolloutHooks, startFleet } from './fleet-engine.js';
 import { publishAndRemember } from './publish.js';
 import { toStatus } from './status-view.js';
 
@@ -23,23 +25,36 @@ import { toStatus } from './status-view.js';
 const ATTEMPTS = 4;
 
 export function createEngine(deps: EngineDeps): Engine {
+  const hooks: RolloutHooks = {
+    startRollout: (input) => start(deps, hooks, input),
+    systemCommand: (id, command) => runCommand(deps, hooks, id, command, { system: true }),
+  };
   return {
-    start: (input) => start(deps, input),
-    command: (ref, command, options) => runCommand(deps, ref, command, options),
+    start: (input) => start(deps, hooks, input),
+    command: (ref, command, options) => runCommand(deps, hooks, ref, command, options),
     publish: (id) => publishStored(deps, id),
-    retry: (ref, input) => retry(deps, ref, input),
+    retry: (ref, input) => retry(deps, hooks, ref, input),
+    advanceFleets: () => advanceFleets(deps, hooks),
     status: (id) => status(deps, id),
+    fleetStatus: (id) => fleetStatus(deps, id),
     list: (options) => list(deps, options),
     page: (options) => page(deps, options),
   };
 }
 
-async function start(deps: EngineDeps, input: StartInput): Promise<StartResult> {
-  const target = resolveTarget(deps.config, input.target);
-  if (!target) return { ok: false, status: 404, error: `unknown target "${input.target}"` };
+async function start(deps: EngineDeps, hooks: RolloutHooks, input: StartInput): Promise<StartResult> {
   const revision = RevisionSchema.safeParse(input.revision);
   if (!revision.success)
     return { ok: false, status: 422, error: `revision: ${revision.error.issues[0]?.message}` };
+  const fleet = input.fleet ? null : resolveFleet(deps.config, input.target);
+  if (fleet) return startFleet(deps, hooks, fleet, input);
+  const target = resolveTarget(deps.config, input.target);
+  if (!target)
+    return {
+      ok: false,
+      status: 404,
+      error: `unknown target "${input.target}" (no target or fleet of that name)`,
+    };
   const policy = policyFor(deps.config, target.name);
   // A delivery id names one request of one sender; seen again (a retry, a replay, a redelivery from GitHub's
   // UI long after) it answers with the rollout it started, whatever has happened to the target since.
@@ -100,6 +115,8 @@ async function start(deps: EngineDeps, input: StartInput): Promise<StartResult> 
       ...(input.retryOf ? { retryOf: input.retryOf } : {}),
       ...(input.github ? { github: input.github } : {}),
     });
+    if (input.fleet) created.rollout.fleet = input.fleet;
+    if (input.freezeOverride) created.rollout.freezeOverride = input.freezeOverride;
     try {
       await deps.store.createRollout({
         rollout: created.rollout,
@@ -147,21 +164,28 @@ async function findRollout(deps: EngineDeps, ref: string, latest = false): Promi
 
 async function runCommand(
   deps: EngineDeps,
+  hooks: RolloutHooks,
   ref: string,
   command: Command,
-  options: CommandOptions = {},
+  options: CommandOptions & { system?: boolean } = {},
 ): Promise<CommandResult> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const rollout = await findRollout(deps, ref);
-    if (!rollout) return { ok: false, status: 404, error: `no rollout or target "${ref}"` };
+    if (!rollout) {
+      const fleet = options.system ? null : await fleetCommand(deps, hooks, ref, command);
+      return fleet ?? { ok: false, status: 404, error: `no rollout, target or fleet "${ref}"` };
+    }
     const target = resolveTarget(deps.config, rollout.target);
     if (!target) return { ok: false, status: 404, error: `target ${rollout.target} is no longer configured` };
+    const now = deps.clock();
     const outcome = applyCommand({
       rollout,
       command,
       policy: policyFor(deps.config, target.name),
-      approvers: target.approvers,
-      now: deps.clock(),
+      // The fleet acting on its own rollouts (aborting siblings, passing on an unfreeze) is not a person.
+      approvers: options.system ? [command.actor] : target.approvers,
+      now,
+      freezes: freezesFor(deps.config.freezes, rollout.target, now),
     });
     if (!outcome.ok) return outcome;
     try {
@@ -190,7 +214,12 @@ async function publishStored(deps: EngineDeps, id: string): Promise<void> {
 }
 
 /** `retry`: a failed rollout's revision and image, started again as a new rollout by an approver. */
-async function retry(deps: EngineDeps, ref: string, input: RetryInput): Promise<StartResult> {
+async function retry(
+  deps: EngineDeps,
+  hooks: RolloutHooks,
+  ref: string,
+  input: RetryInput,
+): Promise<StartResult> {
   const rollout = await findRollout(deps, ref, true);
   if (!rollout) return { ok: false, status: 404, error: `no rollout or target "${ref}"` };
   const target = resolveTarget(deps.config, rollout.target);
@@ -204,7 +233,7 @@ async function retry(deps: EngineDeps, ref: string, input: RetryInput): Promise<
       error: `rollout ${rollout.id} is ${rollout.phase}; only a failed rollout can be retried`,
     };
   }
-  return start(deps, {
+  return start(deps, hooks, {
     target: rollout.target,
     revision: rollout.revision,
     image: rollout.image,
@@ -219,7 +248,13 @@ async function status(deps: EngineDeps, id: string): Promise<RolloutStatus | nul
   if (!rollout) return null;
   const history = await deps.store.listDecisions(id);
   const policy = resolveTarget(deps.config, rollout.target) ? policyFor(deps.config, rollout.target) : null;
-  return toStatus(rollout, policy, history);
+  return {
+    ...toStatus(rollout, policy, history),
+    freezes: freezesFor(deps.config.freezes, rollout.target, deps.clock()),
+    ...(rollout.freeze ? { freeze: rollout.freeze } : {}),
+    ...(rollout.freezeOverride ? { freezeOverride: rollout.freezeOverride } : {}),
+    ...(rollout.fleet ? { fleet: rollout.fleet } : {}),
+  };
 }
 
 async function list(

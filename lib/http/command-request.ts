@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { RevisionSchema } from '../model/rollout.js';
 
-export const API_COMMANDS = ['approve', 'reject', 'pause', 'resume', 'abort', 'promote', 'retry'] as const;
+export const API_COMMANDS = [
+  'approve',
+  'reject',
+  'pause',
+  'resume',
+  'abort',
+  'promote',
+  'retry',
+  'unfreeze',
+] as const;
 export type ApiCommand = (typeof API_COMMANDS)[number];
 
 /** The body of `POST /rollouts/{id}/commands`. */

@@ -1,5 +1,6 @@
 import type { RolloutStatus } from '../engine/engine.js';
 import { SEED_IMAGE } from '../sim/cluster/target-objects.js';
+import { abortableSleep as sleep } from './abortable-sleep.js';
 import type { EmbeddedStack } from './embedded-stack.js';
 import { approvalButtonFor, type LocalClient } from './local-client.js';
 import { createProgressPrinter } from './progress-printer.js';
@@ -122,16 +123,3 @@ async function approvalButton(options: DemoOptions, id: string) {
     await sleep(200, options.signal);
   }
 }
-
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });

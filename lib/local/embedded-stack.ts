@@ -33,6 +33,7 @@ import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/sim
 import { type EventBridgeDouble, startEventBridgeDouble } from '../sim/eventbridge-double.js';
 import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-double.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
+import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
 import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
 import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
 import type { RolloutStore } from '../store/rollout-store.js';
@@ -237,6 +238,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       secrets,
       ...(githubStatuses ? { github: githubStatuses } : {}),
       store,
+      fleets: new DynamoDbFleetStore({ client: storeClients.doc, tableName }),
       requests: new DynamoDbRequestLedger({ client: storeClients.doc, tableName }),
       notifier,
       ...(respond ? { respond } : {}),
@@ -319,6 +321,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         queue: { send: async (work) => void sent.push(...queue.enqueue(work)) },
         clock,
         ...(options.log ? { log: options.log } : {}),
+        advanceFleets: () => composed.engine.advanceFleets(),
       });
       const dispatched = await makeTickHandler(
         async () => tickApp,
@@ -327,7 +330,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       )(scheduledEvent(clock()), localLambdaContext('aviary-tick', options.tickTimeoutMs ?? 60_000));
       await drainQueue();
       const summary = collect(sent, dispatched.at);
-      return summary;
+      return dispatched.fleets && dispatched.fleets.length > 0
+        ? { ...summary, fleets: dispatched.fleets }
+        : summary;
     };
     const drain = async (): Promise<TickSummary> => {
       const before = new Map(worked);

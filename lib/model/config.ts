@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { FleetSchema, type ResolvedFleet } from './fleet.js';
+import { checkFleets, checkFreezes } from './fleet-freeze-rules.js';
+import { FreezeSchema } from './freeze.js';
 import { PolicySchema } from './policy.js';
 
 const dnsLabel = z
@@ -165,6 +168,10 @@ export const AviaryConfigSchema = z
     clusters: z.record(dnsLabel, ClusterSchema),
     policies: z.record(z.string(), PolicySchema),
     targets: z.record(dnsLabel, TargetSchema),
+    /** Targets taken wave by wave by one deploy event naming the fleet. */
+    fleets: z.record(dnsLabel, FleetSchema).default({}),
+    /** Windows in which rollouts of the targets named wait (pending) or hold their weight; rollbacks go on. */
+    freezes: z.array(FreezeSchema).default([]),
     /** Scheduled tick: how many clusters are worked on at once, and each cluster's time budget per tick. */
     tick: z
       .object({
@@ -201,6 +208,11 @@ export const AviaryConfigSchema = z
         });
       }
     }
+    const targets = new Set(Object.keys(c.targets));
+    const report = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
+    checkFleets(c.fleets, targets, report);
+    checkFreezes(c.freezes, targets, report);
   });
 export type AviaryConfig = z.infer<typeof AviaryConfigSchema>;
 
@@ -208,3 +220,5 @@ export type AviaryConfig = z.infer<typeof AviaryConfigSchema>;
 export interface ResolvedTarget extends TargetConfig {
   name: string;
 }
+
+export type { ResolvedFleet };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ExplanationSchema } from './explanation.js';
+import { FreezeOverrideSchema } from './freeze.js';
 import { MetricsWindowSchema, WeightsSchema } from './observation.js';
 
 export const PHASES = [
@@ -44,12 +45,12 @@ export type GithubDeploymentRef = z.infer<typeof GithubDeploymentRefSchema>;
 /**
  * Which gate an approval request is for; approvals are bound to (rollout id, revision, gate). `evidence`: the
  * progress deadline passed while the evidence stayed inconclusive, and a person chooses promote (approve) or
- * roll back (reject).
+ * roll back (reject). `wave:N`: a fleet's wave N waits for a person before it starts.
  */
 export const GateSchema = z.union([
   z.literal('promotion'),
   z.literal('evidence'),
-  z.string().regex(/^step:\d+$/),
+  z.string().regex(/^(step|wave):\d+$/),
 ]);
 export type Gate = z.infer<typeof GateSchema>;
 
@@ -86,6 +87,7 @@ export const DecisionSchema = z.object({
     'resume',
     'abort',
     'supersede',
+    'unfreeze',
   ]),
   /** Rule id, e.g. `canary_not_ready`, `judge.pass`, `progress_deadline`, `traffic_share_mismatch`. */
   rule: z.string(),
@@ -129,6 +131,12 @@ export const RolloutSchema = z.object({
   slack: z.object({ channel: z.string(), ts: z.string() }).nullable(),
   /** Observed weights the last time the tick read the router. */
   observedWeights: WeightsSchema.nullable(),
+  /** The freezes holding this rollout back, since when; cleared (with a decision) when they end. */
+  freeze: z.object({ names: z.array(z.string()), reason: z.string(), since: z.number() }).nullish(),
+  /** An approver lifted the freezes for this rollout, with the reason (audited in the history too). */
+  freezeOverride: FreezeOverrideSchema.nullish(),
+  /** The fleet rollout and wave (1-based) this rollout belongs to, when a fleet started it. */
+  fleet: z.object({ id: z.string(), wave: z.number().int().min(1) }).nullish(),
   /** The rollout this one retries (same revision and image). */
   retryOf: z.string().optional(),
   /** The GitHub deployment that started it: Aviary posts its deployment statuses there. */
@@ -136,7 +144,15 @@ export const RolloutSchema = z.object({
 });
 export type Rollout = z.infer<typeof RolloutSchema>;
 
-export const COMMAND_KINDS = ['approve', 'reject', 'pause', 'resume', 'abort', 'promote'] as const;
+export const COMMAND_KINDS = [
+  'approve',
+  'reject',
+  'pause',
+  'resume',
+  'abort',
+  'promote',
+  'unfreeze',
+] as const;
 
 /** Operator commands from Slack (buttons, `/aviary`) and the API. */
 export const CommandSchema = z.object({

@@ -9,7 +9,12 @@ export function createFanoutNotifier(
   notifiers: Notifier[],
   onError: (error: unknown) => void = (error) => console.warn('notifier failed:', String(error)),
 ): Notifier {
+  // A fleet rollout has one message, where its rollouts' messages are (Slack): the first notifier that posts one.
+  const fleetPublisher = notifiers.find((n) => n.publishFleet);
   return {
+    ...(fleetPublisher?.publishFleet
+      ? { publishFleet: fleetPublisher.publishFleet.bind(fleetPublisher) }
+      : {}),
     async publish(rollout, target) {
       const results = await Promise.allSettled(notifiers.map((n) => n.publish(rollout, target)));
       let ref: MessageRef | null = null;

@@ -1,5 +1,6 @@
 import type { ResolvedTarget } from '../model/config.js';
 import type { Rollout } from '../model/rollout.js';
+import { renderFleetMessage } from '../slack/fleet-message.js';
 import { renderRolloutMessage } from '../slack/rollout-message.js';
 import { createSlackWebApi, SlackApiError } from '../slack/web-api.js';
 import type { MessageRef, Notifier } from './notifier.js';
@@ -55,7 +56,7 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
     async remind(rollout) {
       const approval = rollout.approval;
       if (!rollout.slack || !approval) return;
-      const gate = approval.gate === 'promotion' ? 'promotion' : `step ${approval.gate.slice(5)}`;
+      const gate = gateLabel(approval.gate);
       const expires = Math.floor(approval.expiresAt / 1000);
       const fallback = new Date(approval.expiresAt).toISOString();
       await api.call('chat.postMessage', {
@@ -63,6 +64,27 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
         thread_ts: rollout.slack.ts,
         text: `:alarm_clock: Reminder: \`${rollout.id}\` still waits for approval of the ${gate} of \`${approval.revision}\`. Without it, it rolls back <!date^${expires}^{time}|${fallback}>.`,
       });
+    },
+    async publishFleet(fleet, ref, channel) {
+      const message = renderFleetMessage(fleet);
+      if (ref) {
+        try {
+          await api.call('chat.update', { ...ref, text: message.text, blocks: message.blocks });
+          return ref;
+        } catch (e) {
+          if (!(e instanceof SlackApiError && MESSAGE_GONE.has(e.error))) throw e;
+        }
+      }
+      const to = channel ?? options.defaultChannel;
+      if (!to) return null;
+      const answer = await api.call('chat.postMessage', {
+        channel: to,
+        text: message.text,
+        blocks: message.blocks,
+      });
+      if (!answer.channel || !answer.ts)
+        throw new SlackApiError('chat.postMessage', 'missing channel or ts in answer');
+      return { channel: answer.channel, ts: answer.ts };
     },
     async retract(ref) {
       try {
@@ -101,4 +123,12 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
       }
     },
   };
+}
+
+/** What a person is asked to approve, in words: `step:2` → "step 2", `evidence` → "inconclusive evidence". */
+function gateLabel(gate: string): string {
+  if (gate === 'promotion') return 'promotion';
+  if (gate === 'evidence') return 'promotion on inconclusive evidence';
+  const [kind, n] = gate.split(':');
+  return `${kind} ${n}`;
 }

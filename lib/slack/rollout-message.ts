@@ -86,6 +86,26 @@ export function renderRolloutMessage(
       text: { type: 'mrkdwn', text: `*Last decision* (\`${decision.rule}\`): ${escapeMrkdwn(summary)}` },
     });
   }
+  if (rollout.freeze && !rollout.freezeOverride) {
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `:snowflake: *Frozen* since ${slackDate(rollout.freeze.since)}: ${escapeMrkdwn(rollout.freeze.reason)}`,
+      },
+    });
+  }
+  if (rollout.freezeOverride) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `Freezes lifted by <@${rollout.freezeOverride.actor}>: ${escapeMrkdwn(rollout.freezeOverride.reason)}`,
+        },
+      ],
+    });
+  }
   if (rollout.reason && rollout.reason !== decision?.reason) {
     blocks.push({
       type: 'section',

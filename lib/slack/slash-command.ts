@@ -9,16 +9,18 @@ export const SLASH_VERBS = [
   'resume',
   'abort',
   'promote',
+  'unfreeze',
   'retry',
   'status',
 ] as const;
 
 export const SLASH_USAGE = [
-  'Usage: `/aviary <approve|reject|pause|resume|abort|promote|retry|status> <rollout-id or target> [reason]`',
+  'Usage: `/aviary <approve|reject|pause|resume|abort|promote|retry|unfreeze|status> <rollout-id, target or fleet> [reason]`',
   '• `/aviary promote podinfo-3 hotfix for INC-42` promotes at once, skipping the remaining steps (reason required).',
   "• `/aviary retry podinfo-3` starts a failed rollout's revision and image again.",
   "• `/aviary status` lists recent rollouts; `/aviary status podinfo` shows the target's latest.",
-  '• `/aviary approve podinfo-3 looks good` approves the pending gate of rollout podinfo-3.',
+  '• `/aviary approve podinfo-3 looks good` approves the pending gate of rollout podinfo-3 (or the waiting wave of a fleet rollout).',
+  '• `/aviary unfreeze podinfo-3 security fix` lets podinfo-3 go on during a freeze; the reason is required and audited.',
 ].join('\n');
 
 /** The fields of a slash-command POST that Aviary reads. */
@@ -78,6 +80,8 @@ export function parseSlashCommand(form: URLSearchParams): SlackRequest {
   if (verb === 'status') return { kind: 'status', ref: ref ?? null, actor, origin };
   if (ref === undefined) return usage(`\`${verb}\` needs a rollout id or a target.`);
   const reason = rest.join(' ');
+  if (verb === 'unfreeze' && !reason)
+    return usage('`unfreeze` needs a reason: it is kept in the audit history.');
   if (reason.length > MAX_REASON) return usage(`The reason is longer than ${MAX_REASON} characters.`);
   if (verb === 'retry') return { kind: 'retry', ref, actor, origin, ...(responseUrl ? { responseUrl } : {}) };
   if (verb === 'promote' && !reason)

@@ -1,4 +1,5 @@
 import type { RolloutStatus } from '../engine/engine.js';
+import type { FleetRolloutStatus } from '../model/fleet-status.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 /** One mrkdwn line per rollout for `/aviary status`. */
@@ -15,7 +16,25 @@ export function statusLine(status: RolloutStatus): string {
     status.phase === 'awaiting_approval' && status.approval
       ? ` · awaiting approval of ${status.approval.gate}`
       : '';
-  return `\`${status.id}\` ${status.target} \`${escapeMrkdwn(status.revision)}\`: *${status.phase}*, canary ${status.canaryWeight}%${step}${approval}${last}`;
+  const frozen =
+    status.freeze && !status.freezeOverride ? ` · :snowflake: ${escapeMrkdwn(status.freeze.reason)}` : '';
+  return `\`${status.id}\` ${status.target} \`${escapeMrkdwn(status.revision)}\`: *${status.phase}*, canary ${status.canaryWeight}%${step}${approval}${frozen}${last}`;
+}
+
+/** `/aviary status <fleet rollout or fleet>`: the fleet rollout, then a line per wave. */
+export function fleetStatusText(fleet: FleetRolloutStatus): string {
+  const head = `\`${fleet.id}\` fleet ${fleet.fleet} \`${escapeMrkdwn(fleet.revision)}\`: *${fleet.phase}*, wave ${fleet.wave}/${fleet.waves.length}`;
+  const rows = fleet.waves.map((w) => {
+    const targets = w.targets
+      .map((t) => {
+        const frozen =
+          t.freezes.length > 0 ? ` :snowflake: ${t.freezes.map((f) => escapeMrkdwn(f.name)).join(', ')}` : '';
+        return `${t.target} ${t.rollout ? `\`${t.rollout}\` ${t.phase ?? ''}` : '—'}${frozen}`;
+      })
+      .join(' · ');
+    return `• wave ${w.wave} ${w.status}: ${targets}`;
+  });
+  return [head, ...rows].join('\n');
 }
 
 export function statusText(statuses: RolloutStatus[]): string {

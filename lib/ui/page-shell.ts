@@ -104,5 +104,6 @@ input,select,button{font:inherit;color:var(--fg);background:var(--panel);border:
 .refused{max-width:560px;margin:40px auto;padding:20px;border:1px solid var(--line);border-radius:8px;background:var(--panel)}
 .table-wrap{overflow-x:auto}
 @media (max-width:640px){.hide-narrow{display:none}th,td{padding:6px 3px}.decisions>li{grid-template-columns:1fr}
-td .bar{display:none}td .phase{white-space:normal}main{padding:8px 10px 32px}}
+td .bar{display:none}td .phase{white-space:normal}main{padding:8px 10px 32px}
+td{overflow-wrap:anywhere;word-break:break-word}}
 `;

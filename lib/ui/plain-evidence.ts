@@ -67,6 +67,8 @@ function headline(d: Decision, nextWeight: number | undefined): string {
       return `Aborted${by}`;
     case 'supersede':
       return 'Superseded by a newer revision';
+    case 'unfreeze':
+      return `Freeze lifted${by}`;
   }
 }
 

@@ -818,7 +818,7 @@ describe('bad requests through the HTTP gateway are refused with a 4xx that says
         user: APPROVER,
         status: 404,
         code: 'not_found',
-        message: /no rollout or target "podinfo-99"/,
+        message: /no rollout, target or fleet "podinfo-99"/,
       },
       {
         name: '`/aviary status` of a target that does not exist',

@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { ROOT, runNpmStart } from './npm-start-process.js';
 
 describe('`npm start`, the real entry point, on the shipped config', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'aviary-start-'));
@@ -19,35 +16,13 @@ describe('`npm start`, the real entry point, on the shipped config', () => {
     const configFile = path.join(dir, 'aviary.config.yaml');
     writeFileSync(configFile, stringify(shipped));
 
-    const child = spawn(
-      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-      [path.join(ROOT, 'bin', 'start.ts')],
-      {
-        cwd: dir,
-        env: {
-          ...process.env,
-          PORT: '0',
-          AVIARY_CONFIG: configFile,
-          AVIARY_TICK_SECONDS: '0.25',
-          AVIARY_EXIT_AFTER_DEMO: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      output += String(chunk);
-    });
     let sawKubeconfig = false;
     let sawSession = false;
     const poll = setInterval(() => {
       sawKubeconfig ||= existsSync(path.join(dir, '.aviary', 'kubeconfig'));
       sawSession ||= existsSync(path.join(dir, '.aviary', 'session.json'));
     }, 50);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, output } = await runNpmStart(dir, configFile);
     clearInterval(poll);
 
     expect(code, output).toBe(0);

@@ -41,6 +41,9 @@ export function recordingEngine(
     async publish(id) {
       published.push(id);
     },
+    async advanceFleets() {
+      return [];
+    },
     async start(input): Promise<StartResult> {
       if (!(input.target in CONFIG.targets))
         return { ok: false, status: 404, error: `unknown target "${input.target}"` };
@@ -61,6 +64,9 @@ export function recordingEngine(
     },
     async status(id) {
       return statusOf(id);
+    },
+    async fleetStatus() {
+      return null;
     },
     async list(options) {
       const all = [...known.keys()].map((id) => statusOf(id) as RolloutStatus);
@@ -94,6 +100,7 @@ export function recordingEngine(
     calls,
     published,
     publish: (id) => engine.publish(id),
+    advanceFleets: () => engine.advanceFleets(),
     start: (input) => {
       calls.push({ method: 'start', input });
       return engine.start(input);
@@ -106,6 +113,7 @@ export function recordingEngine(
       calls.push({ method: 'status', id });
       return engine.status(id);
     },
+    fleetStatus: (id) => engine.fleetStatus(id),
     list: (options) => {
       calls.push({ method: 'list', options });
       return engine.list(options);

@@ -65,7 +65,9 @@ describe('/aviary slash command', () => {
       const parsed = parseSlackBody(slashBody(text));
       expect(parsed.kind, text).toBe('usage');
       if (parsed.kind === 'usage')
-        expect(parsed.text).toContain('/aviary <approve|reject|pause|resume|abort|promote|retry|status>');
+        expect(parsed.text).toContain(
+          '/aviary <approve|reject|pause|resume|abort|promote|retry|unfreeze|status>',
+        );
     }
   });
 

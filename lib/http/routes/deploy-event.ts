@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import type { App } from '../../app/app.js';
 import type { StartResult } from '../../engine/engine.js';
+import { started } from '../../engine/started.js';
 import { DeliveryIdSchema } from '../delivery-id.js';
 import { DeployRequestSchema } from '../deploy-request.js';
 import { describeIssues, fieldIssues } from '../validation-details.js';
@@ -64,7 +65,7 @@ export async function handleDeployEvent(
   }
   logger.info('deploy event', {
     id,
-    rollout: result.rollout.id,
+    rollout: started(result).id,
     created: result.created,
     environment: detail.data.environment,
   });

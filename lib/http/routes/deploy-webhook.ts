@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
 import { requiredSecret } from '../../app/required-secret.js';
+import { started } from '../../engine/started.js';
 import {
   DEPLOY_SIGNATURE_HEADER,
   DEPLOY_TIMESTAMP_HEADER,
@@ -72,9 +73,9 @@ export async function handleDeployWebhook(
       ...(request.force ? { force: true } : {}),
     });
     if (!result.ok) throw engineRefusal(result);
-    const { id, target, revision, phase } = result.rollout;
+    const { id, target, revision, phase, kind } = started(result);
     return jsonResponse(result.created ? 202 : 200, {
-      rollout: { id, target, revision, phase },
+      rollout: { id, target, revision, phase, ...(kind === 'fleet' ? { kind } : {}) },
       created: result.created,
       ...(result.superseded ? { superseded: result.superseded } : {}),
     });

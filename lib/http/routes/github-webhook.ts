@@ -1,8 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
 import { requiredSecret } from '../../app/required-secret.js';
-import { targetsForGithubEnvironment } from '../../config/load-config.js';
+import { fleetsForGithubEnvironment, targetsForGithubEnvironment } from '../../config/load-config.js';
 import type { StartResult } from '../../engine/engine.js';
+import { started as startedSummary } from '../../engine/started.js';
 import { deploymentImage } from '../../github/deployment-image.js';
 import { shortDescription } from '../../github/deployment-status.js';
 import { type GithubDeploymentRef, RevisionSchema } from '../../model/rollout.js';
@@ -48,7 +49,12 @@ export async function handleGithubWebhook(
   if (payload.action && payload.action !== 'created')
     return ignored(`deployment action "${payload.action}" is not handled`);
   const { deployment } = payload;
-  const targets = targetsForGithubEnvironment(app.config, deployment.environment);
+  // A fleet mapped to the environment starts like a target (its rollout then takes its targets wave by wave); its
+  // image comes from the deployment's payload, a fleet having no image template of its own.
+  const targets: { name: string; imageTemplate?: string | undefined }[] = [
+    ...targetsForGithubEnvironment(app.config, deployment.environment),
+    ...fleetsForGithubEnvironment(app.config, deployment.environment).map((name) => ({ name })),
+  ];
   if (targets.length === 0)
     return ignored(`no target is mapped to GitHub environment "${deployment.environment}"`);
   const repository = payload.repository?.full_name;
@@ -107,12 +113,13 @@ export async function handleGithubWebhook(
     rollouts: results.map(({ target, result }) =>
       result.ok
         ? {
-            id: result.rollout.id,
+            id: startedSummary(result).id,
             target,
-            revision: result.rollout.revision,
-            image: result.rollout.image,
-            phase: result.rollout.phase,
+            revision: startedSummary(result).revision,
+            image: (result.rollout ?? result.fleet).image,
+            phase: startedSummary(result).phase,
             created: result.created,
+            ...(result.fleet ? { kind: 'fleet' } : {}),
           }
         : { target, error: { status: result.status, message: result.error } },
     ),

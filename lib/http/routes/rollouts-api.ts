@@ -1,7 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import type { App } from '../../app/app.js';
-import type { RolloutStatus } from '../../engine/engine.js';
+import type { FleetRolloutStatus, RolloutStatus } from '../../engine/engine.js';
+import { started } from '../../engine/started.js';
 import { PhaseSchema } from '../../model/rollout.js';
 import { InvalidCursorError, MAX_CURSOR_LENGTH } from '../../store/page-cursor.js';
 import { apiActor } from '../api-actor.js';
@@ -44,7 +45,9 @@ export async function handleRolloutsApi(app: App, event: HttpApiEvent, logger: L
   }
   requireMethod(event, 'GET');
   if (id !== undefined) {
-    const status = await app.engine.status(validId(id));
+    // A rollout id, else a fleet rollout id or a fleet name (its rollout under way, else its latest).
+    const valid = validId(id);
+    const status = (await app.engine.status(valid)) ?? (await app.engine.fleetStatus(valid));
     if (!status) throw new HttpError(404, 'not_found', `no rollout "${id}"`);
     return jsonResponse(200, { ...status, viewUrl: rolloutViewLink(app, event, status.id) });
   }
@@ -88,8 +91,9 @@ async function runCommand(app: App, event: HttpApiEvent, id: string, logger: Log
       ...(request.reason ? { reason: request.reason } : {}),
     });
     if (!result.ok) throw engineRefusal(result);
-    const status = await app.engine.status(result.rollout.id);
-    return jsonResponse(202, { message: `retry of ${id} started as ${result.rollout.id}`, rollout: status });
+    const retried = started(result).id;
+    const status = await app.engine.status(retried);
+    return jsonResponse(202, { message: `retry of ${id} started as ${retried}`, rollout: status });
   }
   if (request.command === 'promote' && !request.reason) {
     throw new HttpError(
@@ -120,6 +124,8 @@ async function runCommand(app: App, event: HttpApiEvent, id: string, logger: Log
     ...(request.reason ? { reason: request.reason } : {}),
   });
   if (!result.ok) throw engineRefusal(result);
-  const status: RolloutStatus | null = await app.engine.status(result.rollout.id);
+  const status: RolloutStatus | FleetRolloutStatus | null = result.fleet
+    ? await app.engine.fleetStatus(result.fleet.id)
+    : await app.engine.status(result.rollout.id);
   return jsonResponse(200, { message: result.message, rollout: status });
 }

@@ -3,6 +3,7 @@ import type { App } from '../../app/app.js';
 import { requiredSecret } from '../../app/required-secret.js';
 import { followUp } from '../../app/run-follow-up.js';
 import type { RolloutStatus } from '../../engine/engine.js';
+import { started } from '../../engine/started.js';
 import type { Command } from '../../model/rollout.js';
 import {
   SLACK_SIGNATURE_HEADER,
@@ -13,7 +14,7 @@ import { DEFAULT_TOLERANCE_SECONDS } from '../../signatures/timestamp-window.js'
 import { parseSlackBody } from '../../slack/parse-slack-body.js';
 import { originRefusal } from '../../slack/slack-origin.js';
 import type { SlackRequest } from '../../slack/slack-request.js';
-import { statusText } from '../../slack/status-text.js';
+import { fleetStatusText, statusText } from '../../slack/status-text.js';
 import { engineRefusal } from '../engine-refusal.js';
 import { header } from '../header.js';
 import type { HttpApiEvent } from '../http-api-event.js';
@@ -77,6 +78,8 @@ async function answer(app: App, request: SlackRequest, logger: Logger): Promise<
     case 'status': {
       requireWorkspace(app, request.origin);
       const statuses = await findStatuses(app, request.ref);
+      const fleet = statuses === null && request.ref ? await app.engine.fleetStatus(request.ref) : null;
+      if (fleet) return ephemeral(fleetStatusText(fleet));
       if (statuses === null) throw new HttpError(404, 'not_found', `no rollout or target "${request.ref}"`);
       return ephemeral(statusText(statuses));
     }
@@ -89,7 +92,7 @@ async function answer(app: App, request: SlackRequest, logger: Logger): Promise<
         throw engineRefusal(result);
       }
       return ephemeral(
-        `Retrying \`${request.ref}\`: \`${result.rollout.id}\` rolls out \`${result.rollout.revision}\` again (*${result.rollout.phase}*)`,
+        `Retrying \`${request.ref}\`: \`${started(result).id}\` rolls out \`${started(result).revision}\` again (*${started(result).phase}*)`,
       );
     }
     case 'command':
@@ -109,13 +112,15 @@ async function runCommand(app: App, request: CommandRequest, logger: Logger): Pr
     await answerPrivately(app, request.responseUrl, `:no_entry: ${result.error}`);
     throw engineRefusal(result);
   }
-  await followUp(app, { kind: 'publish', rolloutId: result.rollout.id });
+  // A fleet command publishes its fleet message itself; a rollout's message is drawn after the answer.
+  if (result.rollout) await followUp(app, { kind: 'publish', rolloutId: result.rollout.id });
   if (via === 'button') return acknowledged();
   const bound =
     command.revision !== undefined && command.gate !== undefined
       ? ` (revision \`${command.revision}\`, gate \`${command.gate}\`)`
       : '';
-  return ephemeral(`${result.message}${bound} (\`${result.rollout.id}\` is now *${result.rollout.phase}*)`);
+  const subject = result.rollout ?? result.fleet;
+  return ephemeral(`${result.message}${bound} (\`${subject.id}\` is now *${subject.phase}*)`);
 }
 
 /** A private answer through the interaction's `response_url`, sent after Slack has been answered. */
@@ -141,7 +146,19 @@ async function bindSlashApproval(
   const { command } = request;
   if (command.kind !== 'approve' && command.kind !== 'reject') return request;
   const [status] = (await findStatuses(app, request.ref)) ?? [];
-  if (!status) throw new HttpError(404, 'not_found', `no rollout or target "${request.ref}"`);
+  if (!status) {
+    // A fleet rollout (or fleet): bound to the wave waiting for approval, as its button would be.
+    const fleet = await app.engine.fleetStatus(request.ref);
+    if (!fleet) throw new HttpError(404, 'not_found', `no rollout, target or fleet "${request.ref}"`);
+    if (fleet.phase !== 'awaiting_approval') {
+      throw new HttpError(
+        409,
+        'conflict',
+        `fleet rollout ${fleet.id} is ${fleet.phase}; no wave awaits approval`,
+      );
+    }
+    return { ref: fleet.id, command: { ...command, revision: fleet.revision, gate: `wave:${fleet.wave}` } };
+  }
   if (!status.approval) {
     throw new HttpError(409, 'conflict', `rollout ${status.id} is ${status.phase}; no approval is pending`);
   }
