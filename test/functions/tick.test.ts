@@ -127,4 +127,49 @@ describe('scheduled tick: due rollouts to the cluster workers', () => {
       vi.unstubAllEnvs();
     }
   });
+
+  it('advances the fleets before the dispatch, so a wave it starts is sent to its cluster in the same tick', async () => {
+    const due: Rollout[] = [rollout('a-1', 'east')];
+    const order: string[] = [];
+    const sent: ClusterWork[][] = [];
+    const app = createTickApp({
+      store: {
+        listDue: async (now) => {
+          order.push('dispatch');
+          return due.filter((r) => r.nextCheckAt <= now);
+        },
+      },
+      queue: { send: async (work) => void sent.push([...work]) },
+      clock: () => NOW,
+      advanceFleets: async () => {
+        order.push('fleets');
+        // The fleet starts its next wave: a new rollout on another cluster, due now.
+        due.push(rollout('b-1', 'west'));
+        return [{ id: 'web-fleet-1', phase: 'progressing', action: 'start_wave' }];
+      },
+    });
+    const summary = await makeTickHandler(async () => app, quietLogger())(
+      readJsonVector('lambda_eventbridge_scheduled_event.lambda-docs.json'),
+      lambdaContext(),
+    );
+    expect(order).toEqual(['fleets', 'dispatch']);
+    expect(sent[0]?.map((w) => w.cluster)).toEqual(['east', 'west']);
+    expect(summary.fleets).toEqual([{ id: 'web-fleet-1', phase: 'progressing', action: 'start_wave' }]);
+  });
+
+  it('a fleet that cannot be advanced does not stop the rollouts: the dispatch goes on and the failure is logged', async () => {
+    const { app: base, sent } = tickOver([rollout('a-1', 'east')]);
+    const app = { ...base, advanceFleets: async () => Promise.reject(new Error('fleet table throttled')) };
+    const logger = new Logger({ serviceName: 'aviary', logLevel: 'INFO' });
+    const entries = await captureLogs(async () => {
+      const summary = await makeTickHandler(async () => app, logger)(
+        readJsonVector('lambda_eventbridge_scheduled_event.lambda-docs.json'),
+        lambdaContext('aviary-tick'),
+      );
+      expect(summary.fleets).toBeUndefined();
+      return summary;
+    });
+    expect(sent).toEqual([[{ cluster: 'east', rollouts: ['a-1'], dueAt: NOW }]]);
+    expect(entries.find((e) => e.level === 'ERROR')).toMatchObject({ error: 'Error: fleet table throttled' });
+  });
 });
