@@ -10,7 +10,7 @@ const sources = readSources(ROOT, ['lib', 'functions', 'bin', 'bench']);
 const filesMatching = (pattern: RegExp) =>
   [...sources].filter(([, text]) => pattern.test(text)).map(([file]) => file);
 
-describe('one parser for each wire format', () => {
+describe('one implementation of each wire format', () => {
   it('reads Kubernetes quantities only in lib/kube/quantity.ts', () => {
     // The binary SI suffixes (Ki … Ei) are what a quantity parser must know and nothing else uses.
     expect(filesMatching(/\bKi\b[^\n]*\bMi\b[^\n]*\bGi\b/)).toEqual(['lib/kube/quantity.ts']);
@@ -21,5 +21,15 @@ describe('one parser for each wire format', () => {
     expect(filesMatching(/\bns\b[^\n]*\bus\b[^\n]*\bms\b|\bns:\s*1e-9/)).toEqual([
       'lib/metrics/go-duration.ts',
     ]);
+  });
+
+  it('signs AWS requests only through the SDK signer (@smithy/signature-v4): no hand-written SigV4 ships', () => {
+    // The local AWS doubles check signatures; what Lambda runs never computes one by hand.
+    const handSigned = filesMatching(/AWS4-HMAC-SHA256|aws4_request|`AWS4\$\{/).filter(
+      (file) => !/^lib\/(sim|local)\//.test(file),
+    );
+    expect(handSigned).toEqual([]);
+    expect(sources.get('lib/cluster/eks-token.ts')).toContain("from '@smithy/signature-v4'");
+    expect(sources.get('lib/cluster/eks-connector.ts')).toContain('fromTemporaryCredentials(');
   });
 });
