@@ -88,6 +88,11 @@ describe('the layers of lib/ and functions/', () => {
     expect(reaches(graph, under('lib/slack'), intoFile(under('lib/engine')))).toEqual([]);
   });
 
+  it('lets the simulated mesh and the API double read routes with their own code, never the product routers', () => {
+    const simulator = (file: string) => /^lib\/sim\/(cluster|kube-api)\//.test(file);
+    expect(reaches(graph, simulator, intoFile(under('lib/router')))).toEqual([]);
+  });
+
   it('keeps lib/core and lib/analysis pure of adapters and the engine', () => {
     const adapters = /^lib\/(engine|app|http|store|router|metrics|cluster|kube|notify|queue|aws)\//;
     for (const layer of ['lib/core', 'lib/analysis']) {
