@@ -14,6 +14,8 @@ export interface RolloutStatus {
   source: Rollout['source'];
   phase: Rollout['phase'];
   canaryWeight: number;
+  /** The router's weights as the last tick read them (null before the first read): the split actually in force. */
+  observedWeights?: Rollout['observedWeights'];
   stepIndex: number;
   steps: number[];
   createdAt: string;
