@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
 import { requiredSecret } from '../../app/required-secret.js';
-import { fleetsForGithubEnvironment, targetsForGithubEnvironment } from '../../config/load-config.js';
+import { fleetsForGithubEnvironment, targetsForGithubEnvironment } from '../../config/config-lookup.js';
 import type { StartResult } from '../../engine/engine.js';
 import { started as startedSummary } from '../../engine/started.js';
 import { deploymentImage } from '../../github/deployment-image.js';
