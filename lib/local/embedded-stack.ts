@@ -83,6 +83,8 @@ export interface EmbeddedStackOptions {
   openViews?: boolean;
   /** The scheduled function's timeout, as configured on Lambda (60 s by default; 900 s at most). */
   tickTimeoutMs?: number;
+  /** The cluster worker's timeout, as configured on Lambda (60 s by default), counted from each invocation. */
+  workerTimeoutMs?: number;
   /** Wraps the cluster worker's cluster engine: tests inject a worker that crashes mid-batch. */
   wrapClusterEngine?: (clusterEngine: ClusterEngine) => ClusterEngine;
 }
@@ -307,8 +309,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       logger,
       metrics,
     );
-    const workerContext = localLambdaContext('aviary-cluster-worker', 60_000);
-    const drainQueue = async (): Promise<void> => queue.drain((event) => workerHandler(event, workerContext));
+    // A context per invocation, as Lambda gives: one made once would count its deadline from the stack's start,
+    // and every batch after that long (wall-clock) would time out in middy and fail, blocking its FIFO group.
+    const drainQueue = async (): Promise<void> =>
+      queue.drain((event) =>
+        workerHandler(event, localLambdaContext('aviary-cluster-worker', options.workerTimeoutMs ?? 60_000)),
+      );
     const collect = (sent: readonly ClusterWork[], at: number): TickSummary =>
       mergeTickSummaries(
         at,
