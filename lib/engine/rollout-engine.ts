@@ -117,6 +117,10 @@ async function start(deps: EngineDeps, hooks: RolloutHooks, input: StartInput): 
     });
     if (input.fleet) created.rollout.fleet = input.fleet;
     if (input.freezeOverride) created.rollout.freezeOverride = input.freezeOverride;
+    // Outbox marks with the write: both messages (the new rollout's, the superseded one's) are published below,
+    // or by the next tick if this process dies first.
+    created.rollout.publishPending = true;
+    if (replaced) replaced.rollout.publishPending = true;
     try {
       await deps.store.createRollout({
         rollout: created.rollout,
