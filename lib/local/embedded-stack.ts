@@ -81,10 +81,8 @@ export interface EmbeddedStackOptions {
    * require signed links as on AWS.
    */
   openViews?: boolean;
-  /** The scheduled function's timeout, as configured on Lambda (60 s by default; 900 s at most). */
+  /** The scheduled function's and the cluster worker's timeout, as configured on Lambda (60 s by default). */
   tickTimeoutMs?: number;
-  /** The cluster worker's timeout, as configured on Lambda (60 s by default), counted from each invocation. */
-  workerTimeoutMs?: number;
   /** Wraps the cluster worker's cluster engine: tests inject a worker that crashes mid-batch. */
   wrapClusterEngine?: (clusterEngine: ClusterEngine) => ClusterEngine;
 }
@@ -309,11 +307,14 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       logger,
       metrics,
     );
-    // A context per invocation, as Lambda gives: one made once would count its deadline from the stack's start,
-    // and every batch after that long (wall-clock) would time out in middy and fail, blocking its FIFO group.
+    // A fresh context (and deadline) per invocation: one made once would expire a minute into the stack's life,
+    // and every later batch would time out at once and come back only after the visibility timeout.
     const drainQueue = async (): Promise<void> =>
       queue.drain((event) =>
-        workerHandler(event, localLambdaContext('aviary-cluster-worker', options.workerTimeoutMs ?? 60_000)),
+        workerHandler(
+          event,
+          localLambdaContext('aviary-cluster-worker', options.tickTimeoutMs ?? 60_000, clock),
+        ),
       );
     const collect = (sent: readonly ClusterWork[], at: number): TickSummary =>
       mergeTickSummaries(
@@ -337,7 +338,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         async () => tickApp,
         logger,
         metrics,
-      )(scheduledEvent(clock()), localLambdaContext('aviary-tick', options.tickTimeoutMs ?? 60_000));
+      )(scheduledEvent(clock()), localLambdaContext('aviary-tick', options.tickTimeoutMs ?? 60_000, clock));
       await drainQueue();
       const summary = collect(sent, dispatched.at);
       return dispatched.fleets && dispatched.fleets.length > 0
