@@ -6,6 +6,7 @@ import { type EmbeddedStack, startEmbeddedStack } from '../../lib/local/embedded
 import { createLocalClient, type LocalClient } from '../../lib/local/local-client.js';
 import { type AviaryConfig, AviaryConfigSchema } from '../../lib/model/config.js';
 import type { DeploymentView } from '../../lib/model/observation.js';
+import type { Scenario } from '../../lib/sim/scenario.js';
 import type { RolloutStore } from '../../lib/store/rollout-store.js';
 
 export const APPROVER = 'U0AVIARY01';
@@ -128,6 +129,7 @@ export async function startTestStack(
     kubeconfigPath?: string;
     budgetTimer?: BudgetTimer;
     wrapStore?: (store: RolloutStore) => RolloutStore;
+    scenario?: Scenario;
   } = {},
 ): Promise<{ stack: EmbeddedStack; clock: FakeClock; client: LocalClient }> {
   const clock = fakeClock();
@@ -140,6 +142,7 @@ export async function startTestStack(
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
     ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
     ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
+    ...(options.scenario ? { scenario: options.scenario } : {}),
   });
   return { stack, clock, client: clientFor(stack, clock) };
 }
