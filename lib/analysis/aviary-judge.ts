@@ -214,8 +214,12 @@ function accumulate(ctx: Context): ErrorEvidence {
       test.latency[k] = clampLog((test.latency[k] ?? 0) + llr);
     });
   }
+  // The acceptance test's evidence *for* a regression is capped too, at twice that: a burst nobody could see
+  // coming yet (before the dispersion estimate catches up) would otherwise hold a healthy canary past the deadline.
+  // Capping it only makes acceptance easier where one window's evidence was extreme, so it cannot touch the
+  // rollback bound; what it costs in misses is measured (docs/analysis.md).
   accept.forEach((llr, k) => {
-    state.acceptance[k] = clampLog((state.acceptance[k] ?? 0) + llr);
+    state.acceptance[k] = clampLog((state.acceptance[k] ?? 0) + Math.min(2 * cap, llr));
   });
   if (latency) {
     state.latencyLogLikelihoodRatio = clampLog(state.latencyLogLikelihoodRatio + (latency[0] ?? 0));
