@@ -63,6 +63,7 @@ describe('latency judged on Prometheus histogram buckets (checkout: HTTPRoute + 
   it('a canary as fast as the primary is not rolled back: it reaches the promotion approval', async () => {
     const { status, seen } = await rollout(180, 22);
     expect(status.phase, seen.join(' → ')).toBe('awaiting_approval');
+    expect(status.approval?.gate).toBe('promotion');
     expect(status.history.some((d) => d.action === 'rollback')).toBe(false);
     expect(status.history.some((d) => d.metrics?.canary?.latencyHistogram !== undefined)).toBe(true);
   });
