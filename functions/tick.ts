@@ -1,15 +1,16 @@
-// Scheduled every minute: advance due rollouts and converge every active rollout's cluster state.
+// Scheduled every minute: hand each cluster's due rollouts to the cluster workers (one SQS message per cluster).
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import type { App } from '../lib/app/app.js';
-import { getLambdaApp } from '../lib/app/lambda-app.js';
-import type { TickSummary } from '../lib/engine/engine.js';
-import { tickMetrics } from '../lib/engine/tick-metrics.js';
+import type { TickApp } from '../lib/app/create-tick-app.js';
+import { lambdaTickApp } from '../lib/app/lambda-tick-app.js';
+import type { DispatchSummary } from '../lib/engine/dispatch-due.js';
 
 const ScheduledEventSchema = EventBridgeSchema.extend({
   source: z.literal('aws.events'),
@@ -17,11 +18,14 @@ const ScheduledEventSchema = EventBridgeSchema.extend({
 });
 
 export const makeTickHandler = (
-  getApp: () => Promise<App>,
+  getApp: () => Promise<TickApp>,
   logger: Logger = new Logger({ serviceName: 'aviary' }),
   metrics: Metrics = new Metrics({ namespace: 'Aviary', serviceName: 'aviary' }),
+  tracer?: Tracer,
 ) =>
-  middy<unknown, TickSummary>()
+  middy<unknown, DispatchSummary>()
+    // X-Ray: a segment per invocation, with the DynamoDB and SQS calls made in it.
+    .use(tracer ? [captureLambdaHandler(tracer)] : [])
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event) => {
@@ -30,17 +34,29 @@ export const makeTickHandler = (
         logger.error('not an EventBridge scheduled event', { issues: scheduled.error.issues });
         throw new Error('tick expects an EventBridge "Scheduled Event"');
       }
-      const summary = await (await getApp()).engine.tick();
-      const counts = tickMetrics(summary);
-      for (const [name, value] of Object.entries(counts)) metrics.addMetric(name, MetricUnit.Count, value);
+      const app = await getApp();
+      // Fleets first, so a wave they start is dispatched (and judged) in this same tick. A fleet that cannot move
+      // on must not stop the rollouts: its failure is logged and counted, and the dispatch goes on.
+      const fleets = app.advanceFleets
+        ? await app.advanceFleets().catch((error: unknown) => {
+            logger.error('fleets could not be advanced; the next tick tries again', { error: String(error) });
+            metrics.addMetric('FleetErrors', MetricUnit.Count, 1);
+            return [];
+          })
+        : [];
+      const summary = await app.dispatch();
+      metrics.addMetric('DueRollouts', MetricUnit.Count, summary.due);
+      metrics.addMetric('ClustersWithWork', MetricUnit.Count, summary.clusters.length);
       logger.info('tick', {
         scheduledAt: scheduled.data.time,
-        rollouts: counts.ActiveRollouts,
-        acted: summary.rollouts.filter((r) => r.action !== 'none').length,
-        failed: counts.RolloutErrors + counts.ClustersUnreachable,
-        summary,
+        due: summary.due,
+        clusters: summary.clusters,
+        ...(fleets.length > 0 ? { fleets } : {}),
       });
-      return summary;
+      return fleets.length > 0 ? { ...summary, fleets } : summary;
     });
 
-export const handler = makeTickHandler(getLambdaApp);
+// One logger per function: the engine's lines carry this invocation's request id and cold-start flag.
+const logger = new Logger({ serviceName: 'aviary' });
+const tracer = new Tracer({ serviceName: 'aviary' });
+export const handler = makeTickHandler(lambdaTickApp({ logger, tracer }), logger, undefined, tracer);

@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine.js';
+import type { ClusterEngine, Engine } from '../engine/engine.js';
 import type { GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig } from '../model/config.js';
 import type { FollowUps } from '../notify/follow-up.js';
@@ -19,10 +19,16 @@ export interface Secrets {
   viewSecret: string | null;
 }
 
-/** Everything a Lambda handler needs, built once per container (or once per `npm start`). */
+/** The secrets one function was composed with: each function fetches only those it uses. */
+export type FunctionSecrets = Partial<Secrets>;
+
+/**
+ * What an HTTP or event function needs: the store and the notifier behind the engine, its own secrets. Built
+ * from parts kept for the container's life; rebuilt when a refreshed secret changes.
+ */
 export interface App {
   config: AviaryConfig;
-  secrets: Secrets;
+  secrets: FunctionSecrets;
   engine: Engine;
   /** Milliseconds since the epoch; injected so signatures and the core can be tested at fixed times. */
   clock: () => number;
@@ -44,4 +50,11 @@ export interface App {
   github?: GithubStatuses;
   /** Local stack only (loopback): /ui pages open without a signed link. Never set on AWS. */
   openViews?: boolean;
+}
+
+/** What the scheduled tick needs: the cluster engine, which alone reaches clusters and metric sources. */
+export interface ClusterEngineApp {
+  config: AviaryConfig;
+  clusterEngine: ClusterEngine;
+  clock: () => number;
 }

@@ -1,100 +1,63 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createClusterConnector } from '../cluster/create-connector.js';
-import { loadConfig } from '../config/load-config.js';
-import { githubStatusesFor } from '../github/github-auth.js';
-import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
-import { createLambdaFollowUps } from '../notify/lambda-follow-ups.js';
-import type { Notifier } from '../notify/notifier.js';
-import { outboundNotifier, rolloutLogUrl } from '../notify/outbound-notifier.js';
-import { createSlackNotifier } from '../notify/slack-notifier.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { FollowUps } from '../notify/follow-up.js';
 import { createSlackResponder } from '../notify/slack-responder.js';
-import { viewLinkUrl } from '../signatures/view-link.js';
-import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
-import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
-import { DynamoDbRolloutStore } from '../store/dynamodb-store.js';
-import type { App } from './app.js';
+import type { App, Secrets } from './app.js';
+import { composeOnSecretChange } from './compose-on-secret-change.js';
 import { createApp } from './create-app.js';
-import { loadSecrets } from './secrets.js';
+import { engineLog, lambdaBase, lambdaNotifier, traced } from './lambda-parts.js';
+import { createSecretsLoader } from './secrets.js';
 
-const logger = new Logger({ serviceName: 'aviary' });
-let app: Promise<App> | undefined;
-
-/** Built once per Lambda container; a failed build is retried on the next invocation. */
-export function getLambdaApp(): Promise<App> {
-  app ??= buildLambdaApp().catch((error: unknown) => {
-    app = undefined;
-    throw error;
-  });
-  return app;
-}
-
-async function buildLambdaApp(): Promise<App> {
-  const tableName = process.env.TABLE_NAME;
-  if (!tableName) throw new Error('TABLE_NAME is not set');
-  const config = loadConfig();
-  const secrets = await loadSecrets();
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const slack: Notifier = secrets.slackBotToken
-    ? createSlackNotifier({
-        token: secrets.slackBotToken,
-        log: (level, message, data) => logger[level](message, data),
-        viewLink: slackViewLink(secrets.viewSecret, process.env.AVIARY_PUBLIC_URL),
-      })
-    : { publish: async () => null };
-  const github = githubStatusesFor(secrets, process.env);
-  const notifier = outboundNotifier({
-    slack,
-    github,
-    // Every transition on the default bus (or AVIARY_EVENT_BUS); AVIARY_EVENTS=off puts none.
-    events:
-      process.env.AVIARY_EVENTS === 'off'
-        ? undefined
-        : createEventBridgeNotifier({
-            client: new EventBridgeClient({}),
-            ...(process.env.AVIARY_EVENT_BUS ? { eventBusName: process.env.AVIARY_EVENT_BUS } : {}),
-          }),
-    // GitHub's "View deployment" opens the rollout's page (signed view link), else the IAM-only JSON API.
-    logUrl:
-      slackViewLink(secrets.viewSecret, process.env.AVIARY_PUBLIC_URL) ??
-      rolloutLogUrl(process.env.AVIARY_PUBLIC_URL),
-    log: (message, data) => logger.warn(message, data),
-  });
-  return createApp({
-    ...(github ? { github } : {}),
-    config,
-    secrets,
-    store: new DynamoDbRolloutStore({ client: doc, tableName }),
-    fleets: new DynamoDbFleetStore({ client: doc, tableName }),
-    requests: new DynamoDbRequestLedger({ client: doc, tableName }),
-    connector: createClusterConnector(),
-    notifier,
-    respond: createSlackResponder({ log: (level, message, data) => logger[level](message, data ?? {}) }),
-    ...lambdaFollowUps(),
-    log: (level, message, data) => logger[level](message, data ?? {}),
-  });
+export interface LambdaAppOptions<K extends keyof Secrets> {
+  /** The function's logger: the engine and the notifier log through it. */
+  logger: Logger;
+  /** Records the function's AWS SDK calls in its X-Ray trace. */
+  tracer?: Tracer;
+  /** The secrets this function uses (the notifier's included: `NOTIFIER_SECRETS`); no other is fetched. */
+  secrets: readonly K[];
+  /**
+   * Where the Slack work that follows an answer goes (the Slack webhook's self-invocation); built by the
+   * function that needs it, so no other bundle carries the Lambda client.
+   */
+  followUps?: (tracer?: Tracer) => FollowUps | undefined;
 }
 
 /**
- * The Slack webhook's follow-ups: the function invokes itself asynchronously (its own name, from the runtime;
- * its role may invoke only itself). Other functions never enqueue any.
+ * The composition of one HTTP or event function on Lambda: the store, the notifier and its own secrets, no
+ * cluster access. Built once per container; rebuilt when a secret it uses is rotated.
  */
-function lambdaFollowUps(): { followUps?: ReturnType<typeof createLambdaFollowUps> } {
-  const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
-  return functionName
-    ? { followUps: createLambdaFollowUps({ client: new LambdaClient({}), functionName }) }
-    : {};
-}
-
-/** The "View timeline" link of Slack messages: the API's public URL (`AVIARY_PUBLIC_URL`) signed with the view secret. */
-function slackViewLink(secret: string | null, publicUrl: string | undefined) {
-  const base = publicUrl?.trim();
-  if (!secret || !base) return undefined;
-  return (rollout: { id: string }) =>
-    viewLinkUrl(base, secret, { kind: 'rollout', id: rollout.id }, Date.now());
+export function lambdaApp<K extends keyof Secrets>(options: LambdaAppOptions<K>): () => Promise<App> {
+  const { logger, tracer } = options;
+  return composeOnSecretChange(
+    () => ({
+      ...lambdaBase(tracer),
+      loadSecrets: createSecretsLoader({
+        keys: options.secrets,
+        clients: {
+          ssm: traced(new SSMClient({}), tracer),
+          secretsManager: traced(new SecretsManagerClient({}), tracer),
+        },
+      }),
+    }),
+    (parts) => parts.loadSecrets(),
+    (parts, secrets): App => {
+      const log = engineLog(logger);
+      const { notifier, github } = lambdaNotifier(secrets, logger, tracer);
+      const followUps = options.followUps?.(tracer);
+      return createApp({
+        config: parts.config,
+        secrets,
+        store: parts.store,
+        fleets: parts.fleets,
+        requests: parts.requests,
+        notifier,
+        ...(github ? { github } : {}),
+        respond: createSlackResponder({ log }),
+        ...(followUps ? { followUps } : {}),
+        log,
+      });
+    },
+  );
 }

@@ -51,15 +51,31 @@ export class SecretsError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** Every secret, for the local stack and for tests; Lambda functions name only the ones they use. */
+export const ALL_SECRETS = Object.keys(SECRET_NAMES) as (keyof Secrets)[];
+
+export interface SecretsLoaderOptions<K extends keyof Secrets> {
+  /** The secrets this function uses; no other is fetched. */
+  keys: readonly K[];
+  env?: Env;
+  clients?: SecretsClients;
+}
+
 /**
- * Loads the webhook secrets and the Slack bot token. Locally they come from the environment. On AWS, with
+ * Loads the secrets one function uses. Locally they come from the environment. On AWS, with
  * `AVIARY_SECRETS_PREFIX` set, from SSM Parameter Store (SecureString, decrypted; the default) or, with
- * `AVIARY_SECRETS_SOURCE=secretsmanager`, from Secrets Manager, cached for `AVIARY_SECRETS_MAX_AGE` seconds
- * so a warm container neither calls AWS per request nor keeps a rotated secret forever.
+ * `AVIARY_SECRETS_SOURCE=secretsmanager`, from Secrets Manager. The loader keeps its provider (and so its cache)
+ * for the container's life: called on every invocation, it reaches AWS only when a value is older than
+ * `AVIARY_SECRETS_MAX_AGE` seconds, so a warm container neither calls AWS per request nor keeps a rotated
+ * secret forever.
  */
-export async function loadSecrets(env: Env = process.env, clients: SecretsClients = {}): Promise<Secrets> {
+export function createSecretsLoader<K extends keyof Secrets>(
+  options: SecretsLoaderOptions<K>,
+): () => Promise<Pick<Secrets, K>> {
+  const env = options.env ?? process.env;
+  const keys = [...new Set(options.keys)];
   const prefix = env.AVIARY_SECRETS_PREFIX?.trim();
-  if (!prefix) return fromEnvironment(env);
+  if (!prefix) return async () => fromEnvironment(env, keys);
   const source = (env.AVIARY_SECRETS_SOURCE ?? 'ssm').toLowerCase();
   if (source !== 'ssm' && source !== 'secretsmanager') {
     throw new SecretsError(`AVIARY_SECRETS_SOURCE must be "ssm" or "secretsmanager", not "${source}"`);
@@ -67,66 +83,59 @@ export async function loadSecrets(env: Env = process.env, clients: SecretsClient
   const maxAge = Number(env.AVIARY_SECRETS_MAX_AGE ?? DEFAULT_MAX_AGE_SECONDS);
   if (!Number.isFinite(maxAge) || maxAge < 0)
     throw new SecretsError('AVIARY_SECRETS_MAX_AGE must be seconds');
+  const clients = options.clients ?? {};
   const read =
     source === 'ssm' ? ssmReader(clients.ssm, maxAge) : secretsManagerReader(clients.secretsManager, maxAge);
   const base = prefix.replace(/\/+$/, '');
-  const keys = Object.keys(SECRET_NAMES) as (keyof Secrets)[];
-  const values = await Promise.all(
-    keys.map(async (key) => {
-      const name = `${base}/${SECRET_NAMES[key]}`;
-      let value: string | undefined;
-      try {
-        value = await read(name);
-      } catch (e) {
-        if (!isNotFound(e))
-          throw new SecretsError(`could not read secret ${name} from ${source}: ${errorName(e)}`);
-      }
-      if (!value && !OPTIONAL.has(key))
-        throw new SecretsError(`secret ${name} is missing or empty in ${source}`);
-      return [key, value || null] as const;
-    }),
-  );
-  return toSecrets(Object.fromEntries(values) as Record<keyof Secrets, string | null>);
+  return async () => {
+    const values = await Promise.all(
+      keys.map(async (key) => {
+        const name = `${base}/${SECRET_NAMES[key]}`;
+        let value: string | undefined;
+        try {
+          value = await read(name);
+        } catch (e) {
+          if (!isNotFound(e))
+            throw new SecretsError(`could not read secret ${name} from ${source}: ${errorName(e)}`);
+        }
+        if (!value && !OPTIONAL.has(key))
+          throw new SecretsError(`secret ${name} is missing or empty in ${source}`);
+        return [key, value || null] as const;
+      }),
+    );
+    return Object.fromEntries(values) as unknown as Pick<Secrets, K>;
+  };
 }
 
-function fromEnvironment(env: Env): Secrets {
-  const entries = Object.entries(SECRET_ENV) as [keyof Secrets, string][];
-  const missing = entries.filter(([key, name]) => !OPTIONAL.has(key) && !env[name]).map(([, name]) => name);
+/** One load of the named secrets (every secret by default), without a cache kept between calls. */
+export async function loadSecrets<K extends keyof Secrets = keyof Secrets>(
+  env: Env = process.env,
+  clients: SecretsClients = {},
+  keys: readonly K[] = ALL_SECRETS as K[],
+): Promise<Pick<Secrets, K>> {
+  return createSecretsLoader({ keys, env, clients })();
+}
+
+function fromEnvironment<K extends keyof Secrets>(env: Env, keys: readonly K[]): Pick<Secrets, K> {
+  const missing = keys
+    .filter((key) => !OPTIONAL.has(key) && !env[SECRET_ENV[key]])
+    .map((key) => SECRET_ENV[key]);
   if (missing.length > 0) {
     throw new SecretsError(
       `missing environment variables: ${missing.join(', ')} (or set AVIARY_SECRETS_PREFIX on AWS)`,
     );
   }
-  return toSecrets(
-    Object.fromEntries(entries.map(([key, name]) => [key, env[name] || null])) as Record<
-      keyof Secrets,
-      string | null
-    >,
-  );
+  return Object.fromEntries(keys.map((key) => [key, env[SECRET_ENV[key]] || null])) as unknown as Pick<
+    Secrets,
+    K
+  >;
 }
-
-function toSecrets(values: Record<keyof Secrets, string | null>): Secrets {
-  return {
-    deploySecret: values.deploySecret ?? '',
-    slackSigningSecret: values.slackSigningSecret ?? '',
-    slackBotToken: values.slackBotToken,
-    githubWebhookSecret: values.githubWebhookSecret ?? '',
-    githubToken: values.githubToken ?? null,
-    githubAppPrivateKey: values.githubAppPrivateKey ?? null,
-    viewSecret: values.viewSecret,
-  };
-}
-
-// Providers live as long as the container so their cache does too.
-let sharedSsm: SSMProvider | undefined;
-let sharedSecretsManager: SecretsProvider | undefined;
 
 function ssmReader(
   client: SSMClient | undefined,
   maxAge: number,
 ): (name: string) => Promise<string | undefined> {
-  if (!client && !sharedSsm) sharedSsm = new SSMProvider();
-  const provider = client ? new SSMProvider({ awsSdkV3Client: client }) : (sharedSsm as SSMProvider);
+  const provider = new SSMProvider(client ? { awsSdkV3Client: client } : {});
   return (name) => provider.get(name, { decrypt: true, maxAge });
 }
 
@@ -134,10 +143,7 @@ function secretsManagerReader(
   client: SecretsManagerClient | undefined,
   maxAge: number,
 ): (name: string) => Promise<string | undefined> {
-  if (!client && !sharedSecretsManager) sharedSecretsManager = new SecretsProvider();
-  const provider = client
-    ? new SecretsProvider({ awsSdkV3Client: client })
-    : (sharedSecretsManager as SecretsProvider);
+  const provider = new SecretsProvider(client ? { awsSdkV3Client: client } : {});
   return async (name) => {
     const value = await provider.get(name, { maxAge });
     return typeof value === 'string'

@@ -28,7 +28,9 @@ const PROMOTABLE: readonly Rollout['phase'][] = ['progressing', 'awaiting_approv
 
 /**
  * Operator commands. Only the target's approvers may act; an approval or rejection is bound to the revision
- * and gate it was requested for, so a click on an old message can never promote a newer revision.
+ * and gate it was requested for, so a click on an old message can never promote a newer revision. A command
+ * that sends the rollout to promoting or rolling back makes it due at once (`nextCheckAt: now`): the tick visits
+ * only due rollouts, and the cluster should follow a person's decision at the next tick, not an interval later.
  */
 export function applyCommand(input: CommandInput): CommandOutcome {
   const { rollout, command, policy, approvers, now } = input;
@@ -77,7 +79,12 @@ export function applyCommand(input: CommandInput): CommandOutcome {
           transition(
             rollout,
             now,
-            { phase: 'rolling_back', approval: null, reason: `rejected by ${command.actor}${why}` },
+            {
+              phase: 'rolling_back',
+              approval: null,
+              nextCheckAt: now,
+              reason: `rejected by ${command.actor}${why}`,
+            },
             {
               action: 'reject',
               rule: 'rejected',
@@ -93,7 +100,7 @@ export function applyCommand(input: CommandInput): CommandOutcome {
           transition(
             rollout,
             now,
-            { phase: 'promoting', approval: null, progressAt: now },
+            { phase: 'promoting', approval: null, progressAt: now, nextCheckAt: now },
             {
               action: 'approve',
               rule: 'approved',
@@ -199,7 +206,7 @@ export function applyCommand(input: CommandInput): CommandOutcome {
         transition(
           rollout,
           now,
-          { phase: 'promoting', approval: null, pausedFrom: null, progressAt: now },
+          { phase: 'promoting', approval: null, pausedFrom: null, progressAt: now, nextCheckAt: now },
           {
             action: 'promote',
             rule: 'promoted_now',
@@ -221,6 +228,7 @@ export function applyCommand(input: CommandInput): CommandOutcome {
             phase: 'rolling_back',
             approval: null,
             pausedFrom: null,
+            nextCheckAt: now,
             reason: `aborted by ${command.actor}${why}`,
           },
           {

@@ -17,8 +17,7 @@ export function converge(rollout: Rollout, view: ClusterView): Action[] {
     case 'pending':
     case 'progressing':
     case 'awaiting_approval': {
-      const wrongImage = rollout.image !== null && view.canary.image !== rollout.image;
-      if (view.canary.exists && (wrongImage || view.canary.replicas === 0)) {
+      if (canaryNeedsPreparing(rollout, view)) {
         const replicas = Math.max(1, view.canary.replicas, view.primary.replicas);
         actions.push({ type: 'prepareCanary', image: rollout.image, replicas });
       }
@@ -45,6 +44,15 @@ export function converge(rollout: Rollout, view: ClusterView): Action[] {
       break;
   }
   return actions;
+}
+
+/**
+ * The canary runs the wrong image or no pods (someone scaled it to zero): convergence prepares it again, and
+ * the window just read did not measure the canary the rollout intends, so it must not be judged.
+ */
+export function canaryNeedsPreparing(rollout: Rollout, view: ClusterView): boolean {
+  const wrongImage = rollout.image !== null && view.canary.image !== rollout.image;
+  return view.canary.exists && (wrongImage || view.canary.replicas === 0);
 }
 
 export function intendedCanaryWeight(rollout: Rollout): number {

@@ -5,7 +5,7 @@ import { type Policy, stepWeightsOf } from '../model/policy.js';
 import { isTerminal, type PendingApproval, type Rollout } from '../model/rollout.js';
 import { approvalReminderDue } from './approval-reminder.js';
 import type { DecideInput, DecideOutput } from './contract.js';
-import { converge } from './converge.js';
+import { canaryNeedsPreparing, converge } from './converge.js';
 import { checkTrafficShare } from './traffic-share.js';
 import { type DecisionFields, touch, transition } from './transition.js';
 
@@ -254,6 +254,21 @@ function analysisPreconditions(
   now: number,
 ): Step | null {
   const nextCheckAt = now + policy.intervalSeconds * 1000;
+  if (canaryNeedsPreparing(rollout, view)) {
+    // Drift (scaled to zero, image changed): the converge step prepares the canary again in this visit; the
+    // window just read measured something else, so judging waits for a fresh full window.
+    const canary = view.canary;
+    return holdOnce(
+      rollout,
+      now,
+      { nextCheckAt },
+      {
+        action: 'hold',
+        rule: 'canary_drifted',
+        reason: `canary ${canary.name} runs ${canary.replicas} replicas of ${canary.image ?? 'no image'}, intended ${rollout.image ?? 'its image'}: preparing it again before judging`,
+      },
+    );
+  }
   if (view.weights.canary !== rollout.canaryWeight) {
     // The router has not taken the weight yet (the converge step patches it): a fresh full window is needed.
     return holdOnce(
@@ -433,7 +448,8 @@ function awaitingApproval(input: DecideInput & { view: ClusterView }): Step {
   // Keep judging while people decide: a canary that turns bad while waiting is rolled back, not promoted.
   if (!isCheckDue(rollout, now) || !input.metrics || rollout.canaryWeight === 0)
     return { rollout, decision: null };
-  if (input.view.weights.canary !== rollout.canaryWeight) return { rollout, decision: null };
+  if (input.view.weights.canary !== rollout.canaryWeight || canaryNeedsPreparing(rollout, input.view))
+    return { rollout, decision: null };
   const result = input.judge({
     window: input.metrics,
     policy,

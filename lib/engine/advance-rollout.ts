@@ -7,7 +7,7 @@ import { ConflictError } from '../errors.js';
 import type { MetricsWindow } from '../model/observation.js';
 import { type Decision, isTerminal, type Rollout } from '../model/rollout.js';
 import { readClusterView } from './cluster-reader.js';
-import type { EngineDeps } from './engine-deps.js';
+import type { ClusterEngineDeps } from './engine-deps.js';
 import { publishAndRemember } from './publish.js';
 import { runClusterActions } from './run-actions.js';
 
@@ -26,7 +26,7 @@ export interface AdvanceResult {
  * healed by the next tick's convergence.
  */
 export async function advanceRollout(
-  deps: EngineDeps,
+  deps: ClusterEngineDeps,
   listed: Rollout,
   kubeConfig: KubeConfig,
   signal?: AbortSignal,

@@ -10,25 +10,32 @@ import type { FleetStore } from '../store/fleet-store.js';
 import type { RolloutStore } from '../store/rollout-store.js';
 import type { BudgetTimer } from './cluster-fanout.js';
 
-/** Everything the engine does I/O through; each one an adapter behind a small interface. */
+/**
+ * What starting, steering and reading rollouts needs: the store and the notifier, never a cluster. The webhooks,
+ * the status API and the Slack function are composed with these only, so their bundles hold no cluster client.
+ */
 export interface EngineDeps {
   config: AviaryConfig;
   store: RolloutStore;
+  notifier: Notifier;
+  clock: () => number;
+  log: EngineLog;
   /** Fleet rollouts, in the same table; without it a deploy event naming a fleet is refused (501). */
   fleets?: FleetStore;
+}
+
+/** What advancing rollouts needs on top: the clusters (routers, workloads), metric sources and judges. */
+export interface ClusterEngineDeps extends EngineDeps {
   connector: ClusterConnector;
   routers: TrafficRouterFactory;
   metrics: MetricSourceFactory;
   workloads: WorkloadsFactory;
-  notifier: Notifier;
   judgeFor: (policy: Policy) => Judge;
-  clock: () => number;
-  log: EngineLog;
   /** When a cluster's per-tick budget runs out; real time unless a test drives it. */
   budgetTimer?: BudgetTimer;
 }
 
-/** Structured log sink (Powertools Logger on Lambda, the terminal locally). */
+/** Structured log sink (the function's Powertools Logger on Lambda, the terminal locally). */
 export type EngineLog = (
   level: 'info' | 'warn' | 'error',
   message: string,

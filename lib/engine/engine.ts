@@ -2,6 +2,7 @@ import type { FleetDecision, FleetRollout } from '../model/fleet-rollout.js';
 import type { FleetRolloutStatus } from '../model/fleet-status.js';
 import type { ActiveFreeze, FreezeOverride } from '../model/freeze.js';
 import type { Command, Decision, Rollout } from '../model/rollout.js';
+import type { ClusterWork } from '../queue/cluster-work.js';
 
 export interface StartInput {
   /** A target name, or a fleet name (the fleet rollout starts at wave 1). */
@@ -74,13 +75,16 @@ export interface TickSummary {
   at: number;
   rollouts: { id: string; phase: Rollout['phase']; action: Decision['action'] | 'none'; error?: string }[];
   clusters: { name: string; ok: boolean; ms: number; error?: string }[];
-  /** Fleet rollouts advanced after the rollouts (absent when none is under way). */
-  fleets?: {
-    id: string;
-    phase: FleetRollout['phase'];
-    action: FleetDecision['action'] | 'none';
-    error?: string;
-  }[];
+  /** Fleet rollouts the tick moved on (absent when none is under way). */
+  fleets?: FleetTickEntry[];
+}
+
+/** One fleet rollout in a tick's summary: where it is and what the tick did with it. */
+export interface FleetTickEntry {
+  id: string;
+  phase: FleetRollout['phase'];
+  action: FleetDecision['action'] | 'none';
+  error?: string;
 }
 
 export interface RolloutStatus {
@@ -109,21 +113,36 @@ export interface RolloutStatus {
   fleet?: Rollout['fleet'];
 }
 
-/** What the Lambda handlers (and the local server) call. */
+/** What the HTTP and event functions (and the local server) call: no cluster is reached through it. */
 export interface Engine {
   start(input: StartInput): Promise<StartResult>;
   /** `ref` is a rollout id or a target name (its active rollout). */
   command(ref: string, command: Command, options?: CommandOptions): Promise<CommandResult>;
   /** Publishes the rollout as stored (Slack message, statuses, events): the follow-up of a deferred command. */
   publish(id: string): Promise<void>;
-  /** Advance every active rollout whose check is due; converge every active rollout's cluster state. */
-  tick(): Promise<TickSummary>;
   /** Starts a failed rollout's revision and image again, as a new rollout. */
   retry(ref: string, input: RetryInput): Promise<StartResult>;
+  /**
+   * Every active fleet rollout one step on: start a wave whose predecessor finished, hold at a wave gate, roll a
+   * fleet back. Only the store and the notifier are touched (the rollouts it starts are advanced by the cluster
+   * workers), so the scheduled tick runs it after dispatching the due clusters.
+   */
+  advanceFleets(): Promise<FleetTickEntry[]>;
   status(id: string): Promise<RolloutStatus | null>;
   /** A fleet rollout by id, or a fleet's latest by fleet name. */
   fleetStatus(id: string): Promise<FleetRolloutStatus | null>;
   list(options?: { target?: string; limit?: number }): Promise<RolloutStatus[]>;
   /** Newest first, filtered, one page at a time. */
   page(options: ListOptions): Promise<RolloutPage>;
+}
+
+/** What the cluster worker calls: the only part of Aviary that reaches clusters and metric sources. */
+export interface ClusterEngine {
+  /** One cluster's due rollouts (a queue message): re-read, advanced within the cluster's time budget. */
+  work(work: ClusterWork): Promise<TickSummary>;
+  /**
+   * Every active rollout of every cluster in one invocation, clusters worked on concurrently: the tick before
+   * the queue, kept as the baseline `bench:scale` measures the queue against.
+   */
+  tickAll(): Promise<TickSummary>;
 }

@@ -10,7 +10,7 @@ import type { FleetDecision, FleetMember, FleetRollout, PreviousRelease } from '
 import type { FleetRolloutStatus } from '../model/fleet-status.js';
 import type { Command } from '../model/rollout.js';
 import type { FleetStore } from '../store/fleet-store.js';
-import type { CommandResult, StartInput, StartResult } from './engine.js';
+import type { CommandResult, FleetTickEntry, StartInput, StartResult } from './engine.js';
 import type { EngineDeps } from './engine-deps.js';
 
 /** What the fleet engine needs of the rollout engine: starting rollouts and commanding them as the system. */
@@ -20,12 +20,7 @@ export interface RolloutHooks {
   systemCommand(rolloutId: string, command: Command): Promise<CommandResult>;
 }
 
-export interface FleetTickEntry {
-  id: string;
-  phase: FleetRollout['phase'];
-  action: FleetDecision['action'] | 'none';
-  error?: string;
-}
+export type { FleetTickEntry };
 
 const ATTEMPTS = 4;
 /** The actor recorded when the fleet acts on its rollouts. */

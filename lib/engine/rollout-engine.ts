@@ -20,7 +20,6 @@ import type { EngineDeps } from './engine-deps.js';
 import { advanceFleets, fleetCommand, fleetStatus, type RolloutHooks, startFleet } from './fleet-engine.js';
 import { publishAndRemember } from './publish.js';
 import { toStatus } from './status-view.js';
-import { runTick } from './tick.js';
 
 /** Lost races are retried from a fresh read this many times before the caller sees a 409. */
 const ATTEMPTS = 4;
@@ -35,12 +34,7 @@ export function createEngine(deps: EngineDeps): Engine {
     command: (ref, command, options) => runCommand(deps, hooks, ref, command, options),
     publish: (id) => publishStored(deps, id),
     retry: (ref, input) => retry(deps, hooks, ref, input),
-    tick: async () => {
-      const summary = await runTick(deps);
-      // Fleets after their rollouts, so a wave that just finished lets the next one start in the same tick.
-      const fleets = await advanceFleets(deps, hooks);
-      return fleets.length > 0 ? { ...summary, fleets } : summary;
-    },
+    advanceFleets: () => advanceFleets(deps, hooks),
     status: (id) => status(deps, id),
     fleetStatus: (id) => fleetStatus(deps, id),
     list: (options) => list(deps, options),

@@ -7,7 +7,7 @@ import { createGithubStatuses, type GithubStatuses } from './deployment-statuses
  * `GITHUB_APP_INSTALLATION_ID`) when configured, else the `github-token` secret, else not at all (no statuses).
  */
 export function githubStatusesFor(
-  secrets: Secrets,
+  secrets: Pick<Partial<Secrets>, 'githubToken' | 'githubAppPrivateKey'>,
   env: Record<string, string | undefined>,
   apiUrl = env.GITHUB_API_URL,
 ): GithubStatuses | undefined {

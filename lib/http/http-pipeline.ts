@@ -1,5 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { App } from '../app/app.js';
@@ -15,8 +17,11 @@ export type HttpRoute = (app: App, event: HttpApiEvent, logger: Logger) => Promi
  * The middy pipeline every HTTP function shares: Lambda context in the logs, the event validated with zod,
  * the App built (once per container by `getApp`), errors answered as JSON.
  */
-export function httpPipeline(getApp: () => Promise<App>, route: HttpRoute, logger: Logger) {
-  return middy<APIGatewayProxyEventV2, HttpResult>()
+export function httpPipeline(getApp: () => Promise<App>, route: HttpRoute, logger: Logger, tracer?: Tracer) {
+  const pipeline = middy<APIGatewayProxyEventV2, HttpResult>();
+  // X-Ray: a segment per invocation, with the AWS SDK and HTTP calls made in it.
+  if (tracer) pipeline.use(captureLambdaHandler(tracer));
+  return pipeline
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(jsonErrorResponses(logger))
     .handler(async (event) => {

@@ -2,19 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { makeClusterWorkerHandler } from '../../functions/cluster-worker.js';
 import { makeDeployWebhookHandler } from '../../functions/deploy-webhook.js';
 import { makeGithubWebhookHandler } from '../../functions/github-webhook.js';
 import { makeRolloutsApiHandler } from '../../functions/rollouts-api.js';
 import { makeSlackWebhookHandler } from '../../functions/slack-webhook.js';
 import { makeTickHandler } from '../../functions/tick.js';
-import type { App, Secrets } from '../app/app.js';
+import type { App, ClusterEngineApp, Secrets } from '../app/app.js';
 import { createApp } from '../app/create-app.js';
+import { createClusterEngineApp } from '../app/create-cluster-engine-app.js';
+import { createTickApp } from '../app/create-tick-app.js';
 import { runFollowUp } from '../app/run-follow-up.js';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import { resolveTarget } from '../config/load-config.js';
 import type { BudgetTimer } from '../engine/cluster-fanout.js';
-import type { TickSummary } from '../engine/engine.js';
+import type { ClusterEngine, TickSummary } from '../engine/engine.js';
 import type { EngineLog } from '../engine/engine-deps.js';
+import { mergeTickSummaries } from '../engine/tick-summary.js';
 import { createGithubStatuses, type GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
 import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
@@ -23,6 +27,7 @@ import type { Notifier } from '../notify/notifier.js';
 import { outboundNotifier } from '../notify/outbound-notifier.js';
 import { createSlackNotifier } from '../notify/slack-notifier.js';
 import { createSlackResponder, type SlackResponder } from '../notify/slack-responder.js';
+import type { ClusterWork } from '../queue/cluster-work.js';
 import { viewLinkUrl } from '../signatures/view-link.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
 import { type EventBridgeDouble, startEventBridgeDouble } from '../sim/eventbridge-double.js';
@@ -38,6 +43,7 @@ import { type HttpGateway, startHttpGateway } from './http-gateway.js';
 import { writeKubeconfigFile } from './kubeconfig-file.js';
 import { localLambdaContext } from './lambda-context.js';
 import { localSecrets } from './local-secrets.js';
+import { LocalWorkQueue } from './local-work-queue.js';
 import { RecordingMetrics } from './recording-metrics.js';
 
 export interface EmbeddedStackOptions {
@@ -62,7 +68,7 @@ export interface EmbeddedStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Slack: the Web API double by default; `false` for no Slack at all. */
   slack?: boolean;
-  /** Wraps the rollouts store (tests put a stale index in front of it). */
+  /** Wraps the rollouts store of every function (tests put a stale index in front of it). */
   wrapStore?: (store: RolloutStore) => RolloutStore;
   /** When the tick's per-cluster budgets run out; real time by default (tests drive it by events). */
   budgetTimer?: BudgetTimer;
@@ -75,13 +81,19 @@ export interface EmbeddedStackOptions {
    * require signed links as on AWS.
    */
   openViews?: boolean;
-  /** The scheduled function's timeout, as configured on Lambda (60 s by default; 900 s at most). */
+  /** The scheduled function's and the cluster worker's timeout, as configured on Lambda (60 s by default). */
   tickTimeoutMs?: number;
+  /** Wraps the cluster worker's cluster engine: tests inject a worker that crashes mid-batch. */
+  wrapClusterEngine?: (clusterEngine: ClusterEngine) => ClusterEngine;
 }
 
 /** Everything `npm start` runs, in one process: the same functions and adapters as on AWS, on local parts. */
 export interface EmbeddedStack {
   app: App;
+  /** The cluster worker's composition (routers, metric sources, cluster access). */
+  clusterEngineApp: ClusterEngineApp;
+  /** The work queue between the tick and the cluster workers (SQS FIFO on AWS). */
+  queue: LocalWorkQueue;
   /** Base URL of the local HTTP API: `POST /webhooks/{deploy,github,slack}`, `GET /rollouts[/{id}]`. */
   url: string;
   secrets: Secrets;
@@ -99,8 +111,13 @@ export interface EmbeddedStack {
   followUps: InProcessFollowUps;
   /** The EMF documents the tick function published (CloudWatch metrics on AWS). */
   metrics: RecordingMetrics;
-  /** Runs the scheduled function once, with an EventBridge scheduled event, as the `rate(1 minute)` rule would. */
+  /**
+   * Runs the scheduled function once, with an EventBridge scheduled event, as the `rate(1 minute)` rule would,
+   * then the cluster workers on what it queued (as the SQS trigger would); answers what the workers did.
+   */
   tick(): Promise<TickSummary>;
+  /** Delivers whatever is visible on the work queue again (after a worker failed and the clock moved on). */
+  drain(): Promise<TickSummary>;
   target(name: string): ResolvedTarget;
   close(): Promise<void>;
 }
@@ -222,15 +239,27 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       (message, data) => options.log?.('warn', message, data),
     );
     cleanups.push(() => followUps.idle());
-    const store = new DynamoDbRolloutStore({ client: storeClients.doc, tableName });
+    // Compositions over the same table, as on Lambda: the HTTP functions never reach a cluster.
+    const table = new DynamoDbRolloutStore({ client: storeClients.doc, tableName });
+    const store = options.wrapStore ? options.wrapStore(table) : table;
     const composed = createApp({
       followUps,
       config,
       secrets,
       ...(githubStatuses ? { github: githubStatuses } : {}),
-      store: options.wrapStore ? options.wrapStore(store) : store,
+      store,
       fleets: new DynamoDbFleetStore({ client: storeClients.doc, tableName }),
       requests: new DynamoDbRequestLedger({ client: storeClients.doc, tableName }),
+      notifier,
+      ...(respond ? { respond } : {}),
+      // The local API listens on loopback only: commands need no IAM principal here.
+      openCommands: true,
+      clock,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    const clusterEngineApp = createClusterEngineApp({
+      config,
+      store,
       connector: createClusterConnector({
         simulated: (name) => {
           const cluster = clusters.get(name);
@@ -239,9 +268,6 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         },
       }),
       notifier,
-      ...(respond ? { respond } : {}),
-      // The local API listens on loopback only: commands need no IAM principal here.
-      openCommands: true,
       clock,
       ...(options.log ? { log: options.log } : {}),
       ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
@@ -267,10 +293,77 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     cleanups.push(() => gateway.close());
     baseUrl = gateway.url;
     const metrics = new RecordingMetrics({ namespace: 'Aviary', serviceName: 'aviary-local' });
-    const tickHandler = makeTickHandler(getApp, logger, metrics);
+    // Tick → queue → worker, as on AWS: the worker's summaries are kept per message for `tick()` to answer with.
+    const queue = new LocalWorkQueue({ clock, visibilityTimeoutMs: 6 * 60_000 });
+    const worked = new Map<string, TickSummary>();
+    const workKey = (w: ClusterWork): string => `${w.cluster}.${w.dueAt}.${w.rollouts.join(',')}`;
+    const clusterEngine = options.wrapClusterEngine
+      ? options.wrapClusterEngine(clusterEngineApp.clusterEngine)
+      : clusterEngineApp.clusterEngine;
+    const recording: ClusterEngine = {
+      ...clusterEngine,
+      work: async (w) => {
+        const summary = await clusterEngine.work(w);
+        worked.set(workKey(w), summary);
+        return summary;
+      },
+    };
+    const workerHandler = makeClusterWorkerHandler(
+      async () => ({ ...clusterEngineApp, clusterEngine: recording }),
+      logger,
+      metrics,
+    );
+    // A fresh context (and deadline) per invocation: one made once would expire a minute into the stack's life,
+    // and every later batch would time out at once and come back only after the visibility timeout.
+    const drainQueue = async (): Promise<void> =>
+      queue.drain((event) =>
+        workerHandler(
+          event,
+          localLambdaContext('aviary-cluster-worker', options.tickTimeoutMs ?? 60_000, clock),
+        ),
+      );
+    const collect = (sent: readonly ClusterWork[], at: number): TickSummary =>
+      mergeTickSummaries(
+        at,
+        sent.flatMap((w) => {
+          const summary = worked.get(workKey(w));
+          return summary ? [summary] : [];
+        }),
+      );
+    const tick = async (): Promise<TickSummary> => {
+      const sent: ClusterWork[] = [];
+      const tickApp = createTickApp({
+        store,
+        // Only what this tick queued (a duplicate of a concurrent tick's message is dropped, as SQS FIFO does).
+        queue: { send: async (work) => void sent.push(...queue.enqueue(work)) },
+        clock,
+        ...(options.log ? { log: options.log } : {}),
+        advanceFleets: () => composed.engine.advanceFleets(),
+      });
+      const dispatched = await makeTickHandler(
+        async () => tickApp,
+        logger,
+        metrics,
+      )(scheduledEvent(clock()), localLambdaContext('aviary-tick', options.tickTimeoutMs ?? 60_000, clock));
+      await drainQueue();
+      const summary = collect(sent, dispatched.at);
+      return dispatched.fleets && dispatched.fleets.length > 0
+        ? { ...summary, fleets: dispatched.fleets }
+        : summary;
+    };
+    const drain = async (): Promise<TickSummary> => {
+      const before = new Map(worked);
+      await drainQueue();
+      return mergeTickSummaries(
+        clock(),
+        [...worked.entries()].filter(([k, v]) => before.get(k) !== v).map(([, v]) => v),
+      );
+    };
 
     return {
       app,
+      clusterEngineApp,
+      queue,
       url: gateway.url,
       secrets,
       tableName,
@@ -282,11 +375,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       events,
       metrics,
       followUps,
-      tick: () =>
-        tickHandler(
-          scheduledEvent(clock()),
-          localLambdaContext('aviary-tick', options.tickTimeoutMs ?? 60_000),
-        ),
+      tick,
+      drain,
       target: (name) => {
         const target = resolveTarget(config, name);
         if (!target) throw new Error(`unknown target "${name}"`);

@@ -29,3 +29,15 @@ export function createLambdaFollowUps(options: { client: LambdaClient; functionN
     },
   };
 }
+
+/**
+ * The running function's own follow-ups: it invokes itself (its name, from the runtime; its role may invoke only
+ * itself). Undefined outside Lambda, where the work is done inline.
+ */
+export function selfInvokedFollowUps(
+  client: LambdaClient,
+  env: Record<string, string | undefined> = process.env,
+): FollowUps | undefined {
+  const functionName = env.AWS_LAMBDA_FUNCTION_NAME;
+  return functionName ? createLambdaFollowUps({ client, functionName }) : undefined;
+}

@@ -210,6 +210,18 @@ export class DynamoDbRolloutStore implements RolloutStore {
     return items.map(rolloutFromItem);
   }
 
+  async listDue(now: number): Promise<Rollout[]> {
+    const index = INDEXES.active;
+    const items = await queryItems(this.client, {
+      TableName: this.tableName,
+      IndexName: index.name,
+      KeyConditionExpression: '#p = :p AND #s <= :now',
+      ExpressionAttributeNames: { '#p': index.partition, '#s': index.sort },
+      ExpressionAttributeValues: { ':p': ACTIVE_PARTITION, ':now': now },
+    });
+    return items.map(rolloutFromItem);
+  }
+
   async listRollouts(options: { target?: string; limit?: number } = {}): Promise<Rollout[]> {
     const limit = validLimit(options.limit);
     const index = options.target === undefined ? INDEXES.byCreated : INDEXES.byTarget;

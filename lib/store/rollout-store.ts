@@ -62,6 +62,11 @@ export interface RolloutStore {
   ): Promise<{ ok: true } | { ok: false; newest: number }>;
   /** Rollouts not in a terminal phase (across all targets). */
   listActive(): Promise<Rollout[]>;
+  /**
+   * Active rollouts whose next check is due at `now` (the `active` index is sorted by it). Read from an index,
+   * so eventually consistent: act only after re-reading a rollout with `getRollout`.
+   */
+  listDue(now: number): Promise<Rollout[]>;
   /** Newest first. */
   listRollouts(options?: { target?: string; limit?: number }): Promise<Rollout[]>;
   /**

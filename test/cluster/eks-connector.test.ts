@@ -8,8 +8,8 @@ import {
   type EksConnectorOptions,
 } from '../../lib/cluster/eks-connector.js';
 import { eksToken } from '../../lib/cluster/eks-token.js';
-import { verifyEksToken } from '../../lib/cluster/eks-token-verifier.js';
 import { ConfigurationError, UnavailableError } from '../../lib/errors.js';
+import { verifyEksToken } from '../../lib/local/eks-token-verifier.js';
 import { ClusterSchema } from '../../lib/model/config.js';
 import { startKubeApiDouble } from '../../lib/sim/kube-api/index.js';
 import { readJsonVector, readVector } from '../support/vectors.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eksToken, presignedCallerIdentityUrl } from '../../lib/cluster/eks-token.js';
-import { type Partition, verifyEksToken } from '../../lib/cluster/eks-token-verifier.js';
+import { type Partition, verifyEksToken } from '../../lib/local/eks-token-verifier.js';
 import { readJsonVector } from '../support/vectors.js';
 
 interface TokenVector {

@@ -328,6 +328,37 @@ describe('decide: bad canaries and holds', () => {
     expect(stale.actions).toContainEqual({ type: 'setWeights', weights: { primary: 90, canary: 10 } });
   });
 
+  it('does not judge the window in which the canary is prepared again (scaled to zero mid-rollout)', () => {
+    const policy = policyOf();
+    const judge = scriptedJudge(['pass']);
+    const rollout = decide({ rollout: start(policy), policy, judge, now: T0, view: viewOf(0) }).rollout;
+    expect(rollout.canaryWeight).toBe(10);
+    const drifted = viewOf(10, {
+      canary: deployment('podinfo-canary', {
+        image: 'podinfo:6.5.1',
+        replicas: 0,
+        availableReplicas: 0,
+        available: false,
+      }),
+    });
+    const out = decide({ rollout, policy, judge, now: T0 + MIN, view: drifted, metrics: windowOf(10) });
+    expect(judge.calls).toEqual([]);
+    expect(out.decision?.rule).toBe('canary_drifted');
+    expect(out.rollout).toMatchObject({ phase: 'progressing', canaryWeight: 10, nextCheckAt: T0 + 2 * MIN });
+    expect(out.actions).toContainEqual({ type: 'prepareCanary', image: 'podinfo:6.5.1', replicas: 2 });
+    // Once the canary runs again, the next due check is judged as usual.
+    const next = decide({
+      rollout: out.rollout,
+      policy,
+      judge,
+      now: T0 + 2 * MIN,
+      view: viewOf(10),
+      metrics: windowOf(10),
+    });
+    expect(judge.calls).toHaveLength(1);
+    expect(next.decision?.action).toBe('advance');
+  });
+
   it('holds when the observed traffic share contradicts the weight (closed loop)', () => {
     const policy = policyOf();
     const judge = scriptedJudge([]);
@@ -549,6 +580,22 @@ describe('applyCommand', () => {
         now: later,
       }),
     ).toMatchObject({ ok: false, status: 409 });
+  });
+
+  it('a decision by a person makes the rollout due at once, so the next tick moves the cluster', () => {
+    // The tick visits only due rollouts; an approval, a rejection or an abort must not wait an interval.
+    const later = awaiting.now + 10_000;
+    expect(awaiting.rollout.nextCheckAt).toBeGreaterThan(later);
+    for (const command of [
+      { kind: 'approve', actor: 'U1' },
+      { kind: 'reject', actor: 'U1' },
+      { kind: 'abort', actor: 'U1' },
+      { kind: 'promote', actor: 'U1', reason: 'hotfix' },
+    ] as const) {
+      const out = run(command, later);
+      if (!out.ok) throw new Error(`${command.kind}: ${out.error}`);
+      expect(out.rollout.nextCheckAt, command.kind).toBe(later);
+    }
   });
 
   it('aborts to a rollback, but not once promotion started', () => {

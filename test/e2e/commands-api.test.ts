@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RolloutStatus } from '../../lib/engine/engine.js';
 import type { LocalResponse } from '../../lib/local/local-client.js';
+import { DynamoDbRolloutStore } from '../../lib/store/dynamodb-store.js';
 import { APPROVER, deploymentIn, STRANGER, statusOf, tickUntil, useTestStack } from './stack.js';
 
 const image = (tag: string) => `ghcr.io/stefanprodan/podinfo:${tag}`;
@@ -182,11 +183,11 @@ describe('commands API: POST /rollouts/{id}/commands through the real handlers',
     const { status } = await tickUntil(stack, clock, client, id, ['awaiting_approval']);
     const approval = status.approval;
     if (!approval) throw new Error('no approval pending');
-    // The newest top-level message naming the rollout is its own: an older rollout's message may name it too
-    // ("superseded by …").
-    const message = [...(stack.slack?.messages ?? [])]
-      .reverse()
-      .find((m) => !m.threadTs && JSON.stringify(m.blocks).includes(id));
+    // The rollout's own message (the one it remembers): a superseded rollout's message names this id too.
+    const ref = (
+      await new DynamoDbRolloutStore({ client: stack.dynamo.doc, tableName: stack.tableName }).getRollout(id)
+    )?.slack;
+    const message = stack.slack?.messages.find((m) => !m.threadTs && m.ts === ref?.ts);
     if (!message) throw new Error('no rollout message');
     const replies = () => stack.slack?.messages.filter((m) => m.threadTs === message.ts) ?? [];
 

@@ -71,7 +71,8 @@ describe('convergence: drift is undone, concurrent ticks do not double-step', ()
     await patchSplit([0, 100]);
     expect(sim.weightsOf(target)).toEqual({ primary: 0, canary: 100 });
 
-    clock.advance(1_000);
+    // The tick visits the rollouts that are due: drift is undone at the rollout's next check.
+    clock.advance(30_000);
     await stack.tick();
     expect(sim.weightsOf(target)).toEqual({
       primary: 100 - before.canaryWeight,
@@ -83,6 +84,9 @@ describe('convergence: drift is undone, concurrent ticks do not double-step', ()
     expect(after.phase).toBe('progressing');
   });
 
+  // Known gap since the tick visits only due rollouts: the visit that finds the canary at zero replicas is also the
+  // rollout's check, and the core judges that window instead of holding while it scales the canary back. Until
+  // decide() holds on a canary it has to re-prepare, this case is not met.
   it('someone scales the canary to zero mid-rollout: the next tick scales it back before anything is judged', async () => {
     await sim
       .kubeConfig()
@@ -92,7 +96,8 @@ describe('convergence: drift is undone, concurrent ticks do not double-step', ()
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
     expect(deploymentIn(stack, 'sim', 'podinfo-canary').replicas).toBe(0);
-    clock.advance(1_000);
+    // The tick visits the rollouts that are due: drift is undone at the rollout's next check.
+    clock.advance(30_000);
     await stack.tick();
     expect(deploymentIn(stack, 'sim', 'podinfo-canary').replicas).toBeGreaterThan(0);
     expect(deploymentIn(stack, 'sim', 'podinfo-canary').image).toBe('example/podinfo:7');

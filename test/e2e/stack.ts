@@ -2,7 +2,11 @@ import { afterAll, beforeAll } from 'vitest';
 import type { BudgetTimer } from '../../lib/engine/cluster-fanout.js';
 import type { RolloutStatus } from '../../lib/engine/engine.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
-import { type EmbeddedStack, startEmbeddedStack } from '../../lib/local/embedded-stack.js';
+import {
+  type EmbeddedStack,
+  type EmbeddedStackOptions,
+  startEmbeddedStack,
+} from '../../lib/local/embedded-stack.js';
 import { createLocalClient, type LocalClient } from '../../lib/local/local-client.js';
 import { type AviaryConfig, AviaryConfigSchema } from '../../lib/model/config.js';
 import type { DeploymentView } from '../../lib/model/observation.js';
@@ -30,7 +34,7 @@ export function fakeClock(start = START): FakeClock {
   };
 }
 
-const target = (cluster: string, name: string, extra: Record<string, unknown> = {}) => ({
+export const e2eTarget = (cluster: string, name: string, extra: Record<string, unknown> = {}) => ({
   cluster,
   namespace: 'demo',
   service: name,
@@ -61,8 +65,8 @@ export function e2eConfig(overrides: Record<string, unknown> = {}): AviaryConfig
       },
     },
     targets: {
-      podinfo: target('sim', 'podinfo'),
-      checkout: target('edge', 'checkout', {
+      podinfo: e2eTarget('sim', 'podinfo'),
+      checkout: e2eTarget('edge', 'checkout', {
         router: { kind: 'httproute' },
         metrics: {
           kind: 'prometheus',
@@ -128,6 +132,7 @@ export async function startTestStack(
     seed?: number;
     kubeconfigPath?: string;
     budgetTimer?: BudgetTimer;
+    wrapClusterEngine?: EmbeddedStackOptions['wrapClusterEngine'];
     wrapStore?: (store: RolloutStore) => RolloutStore;
     scenario?: Scenario;
   } = {},
@@ -141,6 +146,7 @@ export async function startTestStack(
     seed: options.seed ?? 1,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
     ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
+    ...(options.wrapClusterEngine ? { wrapClusterEngine: options.wrapClusterEngine } : {}),
     ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
     ...(options.scenario ? { scenario: options.scenario } : {}),
   });

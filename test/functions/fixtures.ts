@@ -1,7 +1,7 @@
-import type { App, Secrets } from '../../lib/app/app.js';
+import type { App, ClusterEngineApp, Secrets } from '../../lib/app/app.js';
 import { newRollout } from '../../lib/core/rollout-start.js';
 import { transition } from '../../lib/core/transition.js';
-import type { Engine } from '../../lib/engine/engine.js';
+import type { ClusterEngine, Engine } from '../../lib/engine/engine.js';
 import { type AviaryConfig, AviaryConfigSchema, type ResolvedTarget } from '../../lib/model/config.js';
 import { PolicySchema } from '../../lib/model/policy.js';
 import type { Rollout } from '../../lib/model/rollout.js';
@@ -99,4 +99,8 @@ export function awaitingApproval(patch: Partial<Rollout> = {}): Rollout {
 
 export function appWith(engine: Engine, patch: Partial<App> = {}): App {
   return { config: CONFIG, secrets: SECRETS, engine, requests: memoryLedger(), clock: () => NOW, ...patch };
+}
+
+export function clusterEngineAppWith(clusterEngine: ClusterEngine): ClusterEngineApp {
+  return { config: CONFIG, clusterEngine, clock: () => NOW };
 }

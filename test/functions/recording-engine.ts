@@ -1,4 +1,5 @@
 import type {
+  ClusterEngine,
   CommandResult,
   Engine,
   ListOptions,
@@ -10,12 +11,12 @@ import type {
 } from '../../lib/engine/engine.js';
 import { toStatus } from '../../lib/engine/status-view.js';
 import type { Command } from '../../lib/model/rollout.js';
+import type { ClusterWork } from '../../lib/queue/cluster-work.js';
 import { CONFIG, NOW, POLICY, pendingRollout } from './fixtures.js';
 
 export type EngineCall =
   | { method: 'start'; input: StartInput }
   | { method: 'command'; ref: string; command: Command }
-  | { method: 'tick' }
   | { method: 'status'; id: string }
   | { method: 'list'; options: { target?: string; limit?: number } | undefined }
   | { method: 'page'; options: ListOptions }
@@ -40,6 +41,9 @@ export function recordingEngine(
     async publish(id) {
       published.push(id);
     },
+    async advanceFleets() {
+      return [];
+    },
     async start(input): Promise<StartResult> {
       if (!(input.target in CONFIG.targets))
         return { ok: false, status: 404, error: `unknown target "${input.target}"` };
@@ -57,13 +61,6 @@ export function recordingEngine(
       if (!rollout) return { ok: false, status: 404, error: `no rollout or target "${ref}"` };
       const next = { ...rollout, phase: command.kind === 'pause' ? ('paused' as const) : rollout.phase };
       return { ok: true, rollout: next, decision: null, message: `${command.kind} by ${command.actor}` };
-    },
-    async tick(): Promise<TickSummary> {
-      return {
-        at: NOW,
-        rollouts: [{ id: 'podinfo-1', phase: 'progressing', action: 'advance' }],
-        clusters: [{ name: 'sim', ok: true, ms: 12 }],
-      };
     },
     async status(id) {
       return statusOf(id);
@@ -103,6 +100,7 @@ export function recordingEngine(
     calls,
     published,
     publish: (id) => engine.publish(id),
+    advanceFleets: () => engine.advanceFleets(),
     start: (input) => {
       calls.push({ method: 'start', input });
       return engine.start(input);
@@ -110,10 +108,6 @@ export function recordingEngine(
     command: (ref, command, options) => {
       calls.push({ method: 'command', ref, command });
       return engine.command(ref, command, options);
-    },
-    tick: () => {
-      calls.push({ method: 'tick' });
-      return engine.tick();
     },
     status: (id) => {
       calls.push({ method: 'status', id });
@@ -131,6 +125,29 @@ export function recordingEngine(
     retry: (ref, input) => {
       calls.push({ method: 'retry', ref, input });
       return engine.retry(ref, input);
+    },
+  };
+}
+
+/** A cluster engine that records the work it is given and answers with each rollout advanced on a healthy cluster. */
+export function recordingClusterEngine(
+  failOn: ReadonlySet<string> = new Set(),
+): ClusterEngine & { worked: ClusterWork[] } {
+  const worked: ClusterWork[] = [];
+  const summaryOf = (work: ClusterWork): TickSummary => ({
+    at: NOW,
+    rollouts: work.rollouts.map((id) => ({ id, phase: 'progressing', action: 'advance' })),
+    clusters: [{ name: work.cluster, ok: true, ms: 12 }],
+  });
+  return {
+    worked,
+    async work(work) {
+      if (failOn.has(work.cluster)) throw new Error(`cluster ${work.cluster} crashed the worker`);
+      worked.push(work);
+      return summaryOf(work);
+    },
+    async tickAll() {
+      return summaryOf({ cluster: 'sim', rollouts: ['podinfo-1'], dueAt: NOW });
     },
   };
 }

@@ -1,7 +1,8 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadSecrets, SecretsError } from '../../lib/app/secrets.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { composeOnSecretChange } from '../../lib/app/compose-on-secret-change.js';
+import { createSecretsLoader, loadSecrets, SecretsError } from '../../lib/app/secrets.js';
 import { type AwsJsonAnswer, type AwsJsonCall, startAwsJsonDouble } from './aws-json-double.js';
 
 const VALUES: Record<string, string> = {
@@ -169,5 +170,71 @@ describe('loadSecrets from Secrets Manager (AWS)', () => {
     expect(secrets.slackBotToken).toBe('xoxb-111-222-abc');
     expect(secrets.viewSecret).toBe('v-5e6f7a8b9c');
     expect(double.calls).toHaveLength(7);
+  });
+});
+
+describe('each function fetches only its own secrets, refreshed after maxAge', () => {
+  it('asks SSM for the named secrets and no other', async () => {
+    const double = await startAwsJsonDouble(ssm(VALUES));
+    doubles.push(double);
+    const load = createSecretsLoader({
+      keys: ['deploySecret', 'slackBotToken'],
+      env: { AVIARY_SECRETS_PREFIX: '/aviary/prod' },
+      clients: { ssm: new SSMClient(clientConfig(double.endpoint)) },
+    });
+    expect(await load()).toEqual({ deploySecret: 'd-3f9a1c0e77', slackBotToken: 'xoxb-111-222-abc' });
+    expect(double.calls.map((c) => c.body.Name).sort()).toEqual([
+      '/aviary/prod/deploy-secret',
+      '/aviary/prod/slack-bot-token',
+    ]);
+  });
+
+  it('serves a warm container from its cache, then picks up a rotated secret once maxAge has passed', async () => {
+    const values = { ...VALUES };
+    const double = await startAwsJsonDouble(ssm(values));
+    doubles.push(double);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 11, 1, 12, 0, 0) });
+    try {
+      const load = createSecretsLoader({
+        keys: ['deploySecret'],
+        env: { AVIARY_SECRETS_PREFIX: '/aviary/prod', AVIARY_SECRETS_MAX_AGE: '60' },
+        clients: { ssm: new SSMClient(clientConfig(double.endpoint)) },
+      });
+      expect((await load()).deploySecret).toBe('d-3f9a1c0e77');
+      values['/aviary/prod/deploy-secret'] = 'd-rotated-5521';
+      vi.setSystemTime(Date.UTC(2026, 11, 1, 12, 0, 59));
+      expect((await load()).deploySecret).toBe('d-3f9a1c0e77');
+      expect(double.calls).toHaveLength(1);
+      vi.setSystemTime(Date.UTC(2026, 11, 1, 12, 1, 1));
+      expect((await load()).deploySecret).toBe('d-rotated-5521');
+      expect(double.calls).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('rebuilds a composition only when one of its secrets changed, and retries a failed setup', async () => {
+    let secret = 'one';
+    let setups = 0;
+    let failSetup = true;
+    const getApp = composeOnSecretChange(
+      () => {
+        setups++;
+        if (failSetup) throw new Error('TABLE_NAME is not set');
+        return { table: 't' };
+      },
+      async () => ({ deploySecret: secret }),
+      (parts, secrets) => ({ parts, secrets }),
+    );
+    await expect(getApp()).rejects.toThrow('TABLE_NAME');
+    failSetup = false;
+    const first = await getApp();
+    expect(await getApp()).toBe(first);
+    secret = 'two';
+    const second = await getApp();
+    expect(second).not.toBe(first);
+    expect(second.secrets.deploySecret).toBe('two');
+    expect(second.parts).toBe(first.parts);
+    expect(setups).toBe(2);
   });
 });

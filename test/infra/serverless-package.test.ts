@@ -77,9 +77,10 @@ describe('serverless.yml packaged with osls + serverless-esbuild', () => {
     }
   });
 
-  it('runs every function on nodejs22.x arm64 with the table, the config and the secrets prefix', () => {
+  it('runs every function on nodejs22.x arm64, traced by X-Ray, with the table, the config and the secrets prefix', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions.map(([name]) => name).sort()).toEqual([
+      'ClusterWorkerLambdaFunction',
       'DeployEventLambdaFunction',
       'DeployWebhookLambdaFunction',
       'GithubWebhookLambdaFunction',
@@ -88,6 +89,7 @@ describe('serverless.yml packaged with osls + serverless-esbuild', () => {
       'TickLambdaFunction',
     ]);
     for (const [name, fn] of functions) {
+      expect(fn.Properties.TracingConfig, name).toEqual({ Mode: 'Active' });
       expect(fn.Properties.Runtime, name).toBe('nodejs22.x');
       expect(fn.Properties.Architectures, name).toEqual(['arm64']);
       expect((fn.Properties.Environment as { Variables: Json }).Variables).toMatchObject({
@@ -130,6 +132,53 @@ describe('serverless.yml packaged with osls + serverless-esbuild', () => {
     expect(configs).toEqual({ TickLambdaFunction: toDlq, DeployEventLambdaFunction: toDlq });
   });
 
+  it('feeds the cluster worker from a FIFO queue with partial batch failures, a dead-letter queue and alarms', () => {
+    const queue = resources.WorkQueue as Resource;
+    expect(queue.Properties).toMatchObject({
+      FifoQueue: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['WorkDeadLetterQueue', 'Arn'] } },
+    });
+    // Lambda's SQS trigger wants the visibility timeout at six times the function's timeout or more.
+    const worker = resources.ClusterWorkerLambdaFunction as Resource;
+    expect(queue.Properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(
+      6 * (worker.Properties.Timeout as number),
+    );
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
+    expect(mappings).toEqual([
+      expect.objectContaining({
+        EventSourceArn: { 'Fn::GetAtt': ['WorkQueue', 'Arn'] },
+        FunctionName: { 'Fn::GetAtt': ['ClusterWorkerLambdaFunction', 'Arn'] },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      }),
+    ]);
+    const tick = resources.TickLambdaFunction as Resource;
+    expect((tick.Properties.Environment as { Variables: Json }).Variables.WORK_QUEUE_URL).toEqual({
+      Ref: 'WorkQueue',
+    });
+    const alarms = Object.fromEntries(
+      ofType('AWS::CloudWatch::Alarm').map(([, r]) => [r.Properties.MetricName, r.Properties]),
+    );
+    expect(Object.keys(alarms).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'ClustersUnreachable',
+      'RolloutErrors',
+    ]);
+    const dlqAlarms = ofType('AWS::CloudWatch::Alarm')
+      .map(([, r]) => r.Properties)
+      .filter((p) => p.Namespace === 'AWS/SQS')
+      .map((p) => JSON.stringify(p.Dimensions));
+    expect(dlqAlarms).toEqual([
+      expect.stringContaining('AsyncDeadLetterQueue'),
+      expect.stringContaining('WorkDeadLetterQueue'),
+    ]);
+    for (const name of ['RolloutErrors', 'ClustersUnreachable']) {
+      expect(alarms[name]).toMatchObject({
+        Namespace: 'Aviary',
+        Dimensions: [{ Name: 'service', Value: 'aviary' }],
+      });
+    }
+  });
+
   it('creates the table with point-in-time recovery, encryption at rest and TTL', () => {
     const table = resources.RolloutsTable;
     expect(table?.Type).toBe('AWS::DynamoDB::Table');
@@ -155,6 +204,11 @@ describe('serverless.yml packaged with osls + serverless-esbuild', () => {
 
     for (const s of statements) {
       for (const action of asArray(s.Action)) expect(action).not.toMatch(/^\*$|:\*$/);
+      // X-Ray's two write actions have no resource-level permissions: '*' is the only resource they take.
+      if (asArray(s.Action).every((a) => a.startsWith('xray:'))) {
+        expect(asArray(s.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        continue;
+      }
       expect(s.Resource).not.toBe('*');
       expect(asArray(s.Resource)).not.toContain('*');
     }
@@ -177,15 +231,23 @@ describe('serverless.yml packaged with osls + serverless-esbuild', () => {
       expect.stringContaining(':parameter/aviary/test/*'),
       expect.stringContaining(':secret:/aviary/test/*'),
     ]);
+    // Only the Slack webhook may be invoked (by itself, for its follow-ups).
+    const invokes = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('lambda:')));
+    expect(invokes.map((s) => [asArray(s.Action), JSON.stringify(s.Resource)])).toEqual([
+      [['lambda:InvokeFunction'], expect.stringMatching(/:function:aviary-test-slackWebhook"/)],
+    ]);
   });
 
-  it('packages each function as an ES module bundle with the configuration beside it, and the bundle loads', async () => {
+  it('packages each function as a minified ES module bundle with the configuration beside it, and the bundle loads', async () => {
     const entries = readZip(readFileSync(path.join(dir, 'tick.zip')));
-    expect(Object.keys(entries).sort()).toEqual([
-      'aviary.config.yaml',
-      'functions/tick.mjs',
-      'functions/tick.mjs.map',
-    ]);
+    // No source map unless the stage asks for one (`--param="sourceMaps=true"`).
+    expect(Object.keys(entries).sort()).toEqual(['aviary.config.yaml', 'functions/tick.mjs']);
+    for (const [name, fn] of ofType('AWS::Lambda::Function')) {
+      expect((fn.Properties.Environment as { Variables: Json }).Variables.NODE_OPTIONS, name).toBe('');
+    }
+    // Minified: far fewer lines than bytes would give unminified code.
+    const code = entries['functions/tick.mjs']?.toString('utf8') ?? '';
+    expect(code.split('\n').length).toBeLessThan(code.length / 1000);
     expect(entries['aviary.config.yaml']?.toString('utf8')).toBe(
       readFileSync(path.join(ROOT, 'aviary.config.yaml'), 'utf8'),
     );

@@ -347,6 +347,20 @@ describe('DynamoDbRolloutStore', () => {
     ]);
   });
 
+  it('lists only the active rollouts whose check is due, from the index on the next check time', async () => {
+    const { store } = await freshStore();
+    const a = await createFirst(store, 'alpha');
+    const b = await createFirst(store, 'beta');
+    const c = await createFirst(store, 'gamma');
+    await store.saveRollout(next(a, { nextCheckAt: T0 + 90_000, phase: 'progressing' }));
+    await store.saveRollout(next(b, { nextCheckAt: T0 + 30_000, phase: 'progressing' }));
+    await store.saveRollout(next(c, { nextCheckAt: T0, phase: 'failed', reason: 'canary error rate 12%' }));
+
+    expect(await store.listDue(T0 + 29_999)).toEqual([]);
+    expect((await store.listDue(T0 + 30_000)).map((r) => r.id)).toEqual(['beta-1']);
+    expect((await store.listDue(T0 + 90_000)).map((r) => r.id)).toEqual(['beta-1', 'alpha-1']);
+  });
+
   it('lists rollouts newest first, by target and across targets, with a limit', async () => {
     const { store } = await freshStore();
     // Eleven rollouts of one target: the tenth must sort after the ninth (numbers, not strings).

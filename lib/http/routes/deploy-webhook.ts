@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
+import { requiredSecret } from '../../app/required-secret.js';
 import { started } from '../../engine/started.js';
 import {
   DEPLOY_SIGNATURE_HEADER,
@@ -34,7 +35,7 @@ export async function handleDeployWebhook(
   const raw = readRawBody(event);
   const nowMs = app.clock();
   const check = verifyDeployRequest({
-    secret: app.secrets.deploySecret,
+    secret: requiredSecret(app.secrets, 'deploySecret'),
     headers: event.headers,
     body: raw,
     nowMs,

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
+import { requiredSecret } from '../../app/required-secret.js';
 import { fleetsForGithubEnvironment, targetsForGithubEnvironment } from '../../config/load-config.js';
 import type { StartResult } from '../../engine/engine.js';
 import { started as startedSummary } from '../../engine/started.js';
@@ -32,7 +33,7 @@ export async function handleGithubWebhook(
   requireMethod(event, 'POST');
   const raw = readRawBody(event);
   const check = verifyGithubSignature({
-    secret: app.secrets.githubWebhookSecret,
+    secret: requiredSecret(app.secrets, 'githubWebhookSecret'),
     headers: event.headers,
     body: raw,
   });

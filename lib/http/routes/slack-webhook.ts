@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
+import { requiredSecret } from '../../app/required-secret.js';
 import { followUp } from '../../app/run-follow-up.js';
 import type { RolloutStatus } from '../../engine/engine.js';
 import { started } from '../../engine/started.js';
@@ -45,7 +46,7 @@ export async function handleSlackWebhook(app: App, event: HttpApiEvent, logger: 
   const raw = readRawBody(event);
   const nowMs = app.clock();
   const check = verifySlackRequest({
-    signingSecret: app.secrets.slackSigningSecret,
+    signingSecret: requiredSecret(app.secrets, 'slackSigningSecret'),
     headers: event.headers,
     body: raw,
     nowMs,

@@ -1,4 +1,4 @@
-import { CLUSTER_ID_HEADER, EKS_TOKEN_LIFETIME_MS, EKS_TOKEN_PREFIX } from './eks-token.js';
+import { CLUSTER_ID_HEADER, EKS_TOKEN_LIFETIME_MS, EKS_TOKEN_PREFIX } from '../cluster/eks-token.js';
 
 /**
  * The checks an EKS API server's authenticator (aws-iam-authenticator `Verify`) makes on a bearer token before it
