@@ -303,8 +303,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       logger,
       metrics,
     );
-    const workerContext = localLambdaContext('aviary-cluster-worker', 60_000);
-    const drainQueue = async (): Promise<void> => queue.drain((event) => workerHandler(event, workerContext));
+    // A fresh context (and deadline) per invocation, as Lambda gives: middy fails a handler once its context's
+    // remaining time is spent, so one context shared by every delivery would fail them all a minute after start.
+    const drainQueue = async (): Promise<void> =>
+      queue.drain((event) => workerHandler(event, localLambdaContext('aviary-cluster-worker', 60_000)));
     const collect = (sent: readonly ClusterWork[], at: number): TickSummary =>
       mergeTickSummaries(
         at,

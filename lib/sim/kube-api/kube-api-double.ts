@@ -119,6 +119,9 @@ export async function startKubeApiDouble(options: KubeApiDoubleOptions = {}): Pr
   });
   // A client that hangs up mid-request is not the server's problem.
   server.on('clientError', (_error, socket) => socket.destroy());
+  // Idle keep-alive connections are closed after 90 s, as kube-apiserver's http.Server does (IdleTimeout in
+  // k8s.io/apiserver/pkg/server/secure_serving.go), not after Node's 5 s default.
+  server.keepAliveTimeout = 90_000;
   let tlsConnections = 0;
   server.on('secureConnection', () => {
     tlsConnections++;
