@@ -49,6 +49,15 @@ export const makeClusterWorkerHandler = (
         receiveCount: Number(record.attributes.ApproximateReceiveCount),
         summary,
       });
+    } catch (error) {
+      // The message comes back after the queue's visibility timeout (its group waits behind it): say why.
+      logger.error('cluster work failed; the message will be delivered again', {
+        dueAt,
+        rollouts,
+        receiveCount: Number(record.attributes.ApproximateReceiveCount),
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+      throw error;
     } finally {
       logger.removeKeys(['cluster']);
     }

@@ -78,7 +78,7 @@ export interface EmbeddedStackOptions {
    * require signed links as on AWS.
    */
   openViews?: boolean;
-  /** The scheduled function's timeout, as configured on Lambda (60 s by default; 900 s at most). */
+  /** The scheduled function's and the cluster worker's timeout, as configured on Lambda (60 s by default). */
   tickTimeoutMs?: number;
   /** Wraps the cluster worker's cluster engine: tests inject a worker that crashes mid-batch. */
   wrapClusterEngine?: (clusterEngine: ClusterEngine) => ClusterEngine;
@@ -303,10 +303,15 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       logger,
       metrics,
     );
-    // A fresh context (and deadline) per invocation, as Lambda gives: middy fails a handler once its context's
-    // remaining time is spent, so one context shared by every delivery would fail them all a minute after start.
+    // A fresh context (and deadline) per invocation: one made once would expire a minute into the stack's life,
+    // and every later batch would time out at once and come back only after the visibility timeout.
     const drainQueue = async (): Promise<void> =>
-      queue.drain((event) => workerHandler(event, localLambdaContext('aviary-cluster-worker', 60_000)));
+      queue.drain((event) =>
+        workerHandler(
+          event,
+          localLambdaContext('aviary-cluster-worker', options.tickTimeoutMs ?? 60_000, clock),
+        ),
+      );
     const collect = (sent: readonly ClusterWork[], at: number): TickSummary =>
       mergeTickSummaries(
         at,
@@ -329,7 +334,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         async () => tickApp,
         logger,
         metrics,
-      )(scheduledEvent(clock()), localLambdaContext('aviary-tick', options.tickTimeoutMs ?? 60_000));
+      )(scheduledEvent(clock()), localLambdaContext('aviary-tick', options.tickTimeoutMs ?? 60_000, clock));
       await drainQueue();
       const summary = collect(sent, dispatched.at);
       return dispatched.fleets && dispatched.fleets.length > 0
