@@ -33,6 +33,7 @@ import { viewLinkUrl } from '../signatures/view-link.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
 import { type EventBridgeDouble, startEventBridgeDouble } from '../sim/eventbridge-double.js';
 import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-double.js';
+import type { Scenario } from '../sim/scenario.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
 import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
 import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
@@ -61,6 +62,8 @@ export interface EmbeddedStackOptions {
   clock?: () => number;
   /** Seed of the traffic simulator. */
   seed?: number;
+  /** Scenario traffic for every simulated cluster (bench/scenarios); the image-tag rule otherwise. */
+  scenario?: Scenario;
   log?: EngineLog;
   /** Log level of the functions' Powertools logger (`SILENT` in tests). */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -151,7 +154,14 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       const targets = Object.keys(config.targets)
         .map((t) => resolveTarget(config, t))
         .filter((t): t is ResolvedTarget => t !== null && t.cluster === name);
-      const simulated = await startSimulatedCluster({ name, cluster, targets, seed: seed++ });
+      const simulated = await startSimulatedCluster({
+        name,
+        cluster,
+        targets,
+        seed: seed++,
+        clock,
+        ...(options.scenario ? { scenario: options.scenario } : {}),
+      });
       cleanups.push(() => simulated.close());
       clusters.set(name, simulated);
     }
