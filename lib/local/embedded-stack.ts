@@ -19,6 +19,7 @@ import type { BudgetTimer } from '../engine/cluster-fanout.js';
 import type { ClusterEngine, TickSummary } from '../engine/engine.js';
 import type { EngineLog } from '../engine/engine-deps.js';
 import { mergeTickSummaries } from '../engine/tick-summary.js';
+import type { Sleep } from '../engine/transient-retry.js';
 import { createGithubStatuses, type GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
 import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
@@ -72,6 +73,8 @@ export interface EmbeddedStackOptions {
   wrapStore?: (store: RolloutStore) => RolloutStore;
   /** When the tick's per-cluster budgets run out; real time by default (tests drive it by events). */
   budgetTimer?: BudgetTimer;
+  /** The waits between a rollback's traffic write attempts; real time by default (chaos runs wait on nothing). */
+  sleep?: Sleep;
   /** GitHub deployment statuses: the REST API double by default; `false` for none. */
   github?: boolean;
   /** Events out: the EventBridge double (the real SDK client against it) by default; `false` for none. */
@@ -271,6 +274,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       clock,
       ...(options.log ? { log: options.log } : {}),
       ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
     });
     const app: App = { ...composed, openViews: options.openViews ?? true };
     built = app;

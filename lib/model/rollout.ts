@@ -129,6 +129,12 @@ export const RolloutSchema = z.object({
   lastDecision: DecisionSchema.nullable(),
   /** Where the rollout's Slack message lives, so every transition updates it in place. */
   slack: z.object({ channel: z.string(), ts: z.string() }).nullable(),
+  /**
+   * Outbox: set by the state write of a transition that is to be published, removed once its message shows it.
+   * A process that dies between the two leaves it set, and the next tick publishes the rollout again (the same
+   * message updated, never a second one); a finished rollout stays in the tick's index until then.
+   */
+  publishPending: z.boolean().optional(),
   /** Observed weights the last time the tick read the router. */
   observedWeights: WeightsSchema.nullable(),
   /** The freezes holding this rollout back, since when; cleared (with a decision) when they end. */
