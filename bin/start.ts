@@ -13,7 +13,10 @@ import { withKubeContext } from '../lib/local/kube-context.js';
 import { createLocalClient } from '../lib/local/local-client.js';
 import { localSecrets } from '../lib/local/local-secrets.js';
 import { LOCAL_SESSION_FILE, writeLocalSession } from '../lib/local/local-session.js';
+import { runScenarioDemo } from '../lib/local/scenario-demo.js';
+import { withScenarioMetrics } from '../lib/local/scenario-traffic.js';
 import { startTickLoop } from '../lib/local/tick-loop.js';
+import { loadScenario, type Scenario, ScenarioError } from '../lib/sim/scenario.js';
 
 // Local runs use the developer's Node; Lambda runs nodejs22.x, which the SDK's warning is about.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -31,6 +34,18 @@ try {
 } catch (error: unknown) {
   process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
   process.exit(1);
+}
+// `npm start -- --scenario <file>` (or AVIARY_SCENARIO): the simulated mesh serves that scenario's traffic.
+const scenarioFile = scenarioArgument(process.argv.slice(2)) ?? process.env.AVIARY_SCENARIO;
+let scenario: Scenario | undefined;
+if (scenarioFile) {
+  try {
+    scenario = (await loadScenario(scenarioFile)).scenario;
+  } catch (error: unknown) {
+    process.stderr.write(`${error instanceof ScenarioError ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  config = withScenarioMetrics(config, scenario);
 }
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`PORT must be a port number, got "${process.env.PORT}"\n`);
@@ -56,6 +71,7 @@ const stack = await startEmbeddedStack({
   dynamo,
   tableName: 'aviary-local-rollouts',
   kubeconfigPath,
+  ...(scenario ? { scenario } : {}),
   logLevel: logLevel(process.env.AVIARY_LOG_LEVEL),
   log: (level, message, data) => {
     if (level === 'error' || level === 'warn')
@@ -124,7 +140,23 @@ const demoTarget = Object.keys(config.targets).find((name) => stack.clusters.has
 const demoFleet = Object.entries(config.fleets).find(([, fleet]) =>
   fleet.waves.every((w) => w.targets.every((t) => stack.clusters.has(stack.target(t).cluster))),
 )?.[0];
-if (process.env.AVIARY_DEMO !== '0' && demoFleet) {
+if (process.env.AVIARY_DEMO !== '0' && scenario && demoTarget) {
+  try {
+    const { rollout, outcome } = await runScenarioDemo({
+      stack,
+      client,
+      target: demoTarget,
+      write,
+      scenario,
+    });
+    write(
+      `\nDemo done: ${rollout.id} ${outcome} (scenario ${scenario.name} expects ${scenario.expected === 'rollback' ? 'rolled_back' : 'promoted'}).`,
+    );
+    write(`  see it:  ${stack.url}/ui/rollouts/${rollout.id}`);
+  } catch (error) {
+    write(`\nDemo stopped: ${error instanceof Error ? error.message : String(error)}`);
+  }
+} else if (process.env.AVIARY_DEMO !== '0' && demoFleet) {
   try {
     const outcome = await runFleetDemo({ stack, client, fleet: demoFleet, write });
     write(`\nDemo done: fleet rollout ${outcome.id} ${outcome.phase}.`);
@@ -169,6 +201,16 @@ Aviary keeps serving at ${stack.url} — try, in another terminal:
       : ''
   }
 Ctrl-C stops everything.`);
+
+/** The value of `--scenario <file>` or `--scenario=<file>`, if given. */
+function scenarioArgument(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--scenario') return args[i + 1];
+    if (arg.startsWith('--scenario=')) return arg.slice('--scenario='.length);
+  }
+  return undefined;
+}
 
 /** The functions' log level (`AVIARY_LOG_LEVEL`); warnings and errors by default, so the demo stays readable. */
 function logLevel(value: string | undefined): 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' {

@@ -13,7 +13,11 @@ import { type AviaryJudgeState, clampLog, newTest, readAviaryState } from './avi
 import { type ErrorEvidence, errorEvidence } from './error-evidence.js';
 import { addWindow, burstMeanBound } from './failure-dispersion.js';
 import { checkGuardRails, type GuardRailBreach } from './guard-rails.js';
-import { addToReference, histogramLatencyEvidence } from './histogram-latency-evidence.js';
+import {
+  addToReference,
+  type HistogramLatencyEvidence,
+  histogramLatencyEvidence,
+} from './histogram-latency-evidence.js';
 import { LATENCY_MIN_REQUESTS, latencyEvidence, primaryLogSigma } from './latency-evidence.js';
 import { primaryRateEstimate } from './primary-rate.js';
 import { ERROR_ALTERNATIVES, LATENCY_ALTERNATIVES, rollbackEvidence } from './rollback-evidence.js';
@@ -57,6 +61,8 @@ interface Context {
   stepCount: number;
   /** Appended to every summary: a state reset, a missing primary. */
   notes: string;
+  /** This window's histogram latency test, when the source gave bucket counts. */
+  histogram?: HistogramLatencyEvidence;
 }
 
 function judgeWindow(config: AviaryJudgeConfig, input: JudgeInput): JudgeResult {
@@ -122,7 +128,9 @@ function judgeWindow(config: AviaryJudgeConfig, input: JudgeInput): JudgeResult 
     const what =
       kind === 'errors'
         ? `canary error rate ${pct(state.canary.failures / state.canary.requests)} over ${Math.round(state.canary.requests)} requests vs primary ${pct(errors.reference)}`
-        : `canary p99 ${ms(window.canary?.p99Ms)} vs primary ${ms(window.primary?.p99Ms)}`;
+        : ctx.histogram
+          ? `canary requests slower than ${ms(ctx.histogram.thresholdMs)} (the bucket holding the primary's p99): ${ctx.histogram.canarySlow} of ${Math.round(requestsOf(window.canary))} vs primary ${ctx.histogram.primarySlow} of ${Math.round(requestsOf(window.primary))} (histogram test on bucket counts)`
+          : `canary p99 ${ms(window.canary?.p99Ms)} vs primary ${ms(window.primary?.p99Ms)}`;
     return result(
       ctx,
       ROLLBACK,
@@ -206,8 +214,12 @@ function accumulate(ctx: Context): ErrorEvidence {
       test.latency[k] = clampLog((test.latency[k] ?? 0) + llr);
     });
   }
+  // The acceptance test's evidence *for* a regression is capped too, at twice that: a burst nobody could see
+  // coming yet (before the dispersion estimate catches up) would otherwise hold a healthy canary past the deadline.
+  // Capping it only makes acceptance easier where one window's evidence was extreme, so it cannot touch the
+  // rollback bound; what it costs in misses is measured (docs/analysis.md).
   accept.forEach((llr, k) => {
-    state.acceptance[k] = clampLog((state.acceptance[k] ?? 0) + llr);
+    state.acceptance[k] = clampLog((state.acceptance[k] ?? 0) + Math.min(2 * cap, llr));
   });
   if (latency) {
     state.latencyLogLikelihoodRatio = clampLog(state.latencyLogLikelihoodRatio + (latency[0] ?? 0));
@@ -244,11 +256,21 @@ function windowLatencyEvidence(ctx: Context): number[] | null {
   const { config, input, state } = ctx;
   const { window } = input;
   const shifts = LATENCY_ALTERNATIVES.map((a) => a.scale * Math.log1p(config.latencyMargin));
-  if (window.canary?.latencyHistogram && window.primary?.latencyHistogram) {
-    return (
-      histogramLatencyEvidence(window.canary, window.primary, state.primaryHistogram, shifts)
-        ?.logLikelihoodRatios ?? null
-    );
+  const problems = [
+    window.canary?.latencyProblem && `canary: ${window.canary.latencyProblem}`,
+    window.primary?.latencyProblem && `primary: ${window.primary.latencyProblem}`,
+  ].filter(Boolean);
+  if (problems.length > 0) {
+    // The source could not read latency buckets: no latency evidence from this window, never a guess.
+    ctx.notes += `; latency not assessed in this window (${problems.join('; ')})`;
+    return null;
+  }
+  if (window.canary?.latencyHistogram || window.primary?.latencyHistogram) {
+    // A source with buckets gets the histogram test only: its quantiles are interpolated from those buckets,
+    // which the order-statistic model of latency-evidence.ts does not describe.
+    const evidence = histogramLatencyEvidence(window.canary, window.primary, state.primaryHistogram, shifts);
+    if (evidence) ctx.histogram = evidence;
+    return evidence?.logLikelihoodRatios ?? null;
   }
   const primaryRequests = requestsOf(window.primary);
   const sigma = primaryLogSigma(window.primary);

@@ -31,8 +31,13 @@ export const BLOCK_EXPECTED_FAILURES = 2;
 
 /** Over-dispersion is declared when Pearson's χ² exceeds its degrees of freedom by this many standard deviations. */
 const SIGNIFICANCE_SDS = 1.5;
-/** No estimate above this: beyond it the tempered test is all but switched off anyway. */
-const MAX_BURST_MEAN = 25;
+/**
+ * No estimate above this: the largest burst mean the false-rollback bound is claimed for. A shared incident (the
+ * error rate of both sides jumping together) looks to this per-side statistic like huge bursts; the paired test
+ * needs no tempering for it (its null is conditional on the window's total), and tempering it for bursts of 15
+ * only kept healthy canaries from ever being accepted.
+ */
+const MAX_BURST_MEAN = 5;
 
 /** Adds one window of a side; `rate` is that side's estimated error rate, which sets the block size. */
 export function addWindow(

@@ -4,6 +4,7 @@ import { createKubeWorkloads } from '../cluster/kube-workloads.js';
 import { createClusterEngine } from '../engine/cluster-engine.js';
 import type { BudgetTimer } from '../engine/cluster-fanout.js';
 import type { EngineLog } from '../engine/engine-deps.js';
+import type { Sleep } from '../engine/transient-retry.js';
 import { createMetricSource } from '../metrics/create-metric-source.js';
 import type { AviaryConfig } from '../model/config.js';
 import type { Notifier } from '../notify/notifier.js';
@@ -20,6 +21,8 @@ export interface ClusterEngineAppParts {
   log?: EngineLog;
   /** Tests drive the per-cluster budgets by events instead of real time. */
   budgetTimer?: BudgetTimer;
+  /** The waits between a rollback's write attempts; tests and simulations wait on nothing. */
+  sleep?: Sleep;
 }
 
 /** The composition of the scheduled tick: the only one with routers, metric sources, workloads and clusters. */
@@ -37,6 +40,7 @@ export function createClusterEngineApp(parts: ClusterEngineAppParts): ClusterEng
     clock,
     log: parts.log ?? (() => {}),
     ...(parts.budgetTimer ? { budgetTimer: parts.budgetTimer } : {}),
+    ...(parts.sleep ? { sleep: parts.sleep } : {}),
   });
   return { config: parts.config, clusterEngine, clock };
 }

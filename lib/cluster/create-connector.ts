@@ -4,6 +4,7 @@ import type { ClusterConfig } from '../model/config.js';
 import type { ClusterConnector } from './cluster-connector.js';
 import { EksConnector, type EksConnectorOptions } from './eks-connector.js';
 import { KubeconfigConnector, type KubeconfigConnectorOptions } from './kubeconfig-connector.js';
+import { withRequestTimeout } from './request-timeout.js';
 
 export interface CreateClusterConnectorOptions {
   /** The embedded clusters of `npm start` and the tests: hands out a Kubernetes API double's KubeConfig by name. */
@@ -25,7 +26,8 @@ export function createClusterConnector(options: CreateClusterConnectorOptions = 
               `cluster "${name}" is "simulated", which exists only under \`npm start\` and the tests; use kind "kubeconfig" or "eks" here`,
             );
           }
-          return options.simulated(name);
+          // Reached as a real cluster is: the request timeout, and one keep-alive connection pool per cluster.
+          return withRequestTimeout(options.simulated(name), cluster.timeoutMs);
         case 'kubeconfig':
           kubeconfig ??= new KubeconfigConnector(options.kubeconfig);
           return kubeconfig.kubeConfig(name, cluster);

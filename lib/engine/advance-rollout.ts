@@ -10,6 +10,7 @@ import { readClusterView } from './cluster-reader.js';
 import type { ClusterEngineDeps } from './engine-deps.js';
 import { publishAndRemember } from './publish.js';
 import { runClusterActions } from './run-actions.js';
+import { ROLLBACK_WRITE_RETRY, retryTransient, timerSleep } from './transient-retry.js';
 
 export interface AdvanceResult {
   id: string;
@@ -36,6 +37,9 @@ export async function advanceRollout(
   // weights or scale a canary up again, so the rollout is read again, consistently, and only that is acted on.
   const rollout = await deps.store.getRollout(listed.id);
   if (!rollout || isTerminal(rollout.phase)) {
+    // Finished, but its last transition never reached its message (the process died in between): publish it.
+    const finished = rollout?.publishPending ? resolveTarget(deps.config, rollout.target) : null;
+    if (rollout && finished) await publishAndRemember(deps, rollout, finished);
     return { id: listed.id, phase: rollout?.phase ?? listed.phase, action: 'none' };
   }
   const target = resolveTarget(deps.config, rollout.target);
@@ -74,7 +78,12 @@ export async function advanceRollout(
     // Past the cluster's time budget: change nothing; the rollout holds until the next tick.
     return { id: rollout.id, phase: rollout.phase, action: 'none', error: 'cluster time budget exceeded' };
   }
-  let current = out.rollout;
+  const notify = out.actions.some((a) => a.type === 'notify');
+  // The outbox mark goes with the state write: a crash before the message shows it leaves it for the next tick.
+  let current: Rollout =
+    notify && out.rollout.version !== rollout.version
+      ? { ...out.rollout, publishPending: true }
+      : out.rollout;
   if (current.version !== rollout.version) {
     try {
       await deps.store.saveRollout(current, out.decision ?? undefined);
@@ -109,7 +118,25 @@ export async function advanceRollout(
         return { id: rollout.id, phase: latest?.phase ?? rollout.phase, action: 'none' };
       }
     }
-    await runClusterActions(out.actions, router, workloads, signal);
+    // A rollback's traffic write is tried again in this tick when the cluster fails it for a passing reason:
+    // left to the next tick, the bad canary would keep its share of requests for a whole interval.
+    const rollback = out.decision?.action === 'rollback';
+    await runClusterActions(out.actions, router, workloads, signal, (write) =>
+      rollback
+        ? retryTransient(write, {
+            policy: ROLLBACK_WRITE_RETRY,
+            sleep: deps.sleep ?? timerSleep,
+            ...(signal ? { signal } : {}),
+            onRetry: (attempt, e, delayMs) =>
+              deps.log('warn', 'rollback traffic write failed; trying again', {
+                rollout: current.id,
+                attempt,
+                delayMs,
+                error: String(e),
+              }),
+          })
+        : write(),
+    );
   } catch (e) {
     actionError = e instanceof Error ? e.message : String(e);
     deps.log('warn', 'cluster action failed; the next tick converges again', {
@@ -117,7 +144,8 @@ export async function advanceRollout(
       error: actionError,
     });
   }
-  if (out.actions.some((a) => a.type === 'notify')) current = await publishAndRemember(deps, current, target);
+  // A transition published now, or an earlier one whose publish was lost (its outbox mark is still set).
+  if (notify || current.publishPending) current = await publishAndRemember(deps, current, target);
   if (out.actions.some((a) => a.type === 'remindApproval') && deps.notifier.remind) {
     try {
       await deps.notifier.remind(current, target);

@@ -9,6 +9,7 @@ import type { TrafficRouterFactory } from '../router/traffic-router.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { RolloutStore } from '../store/rollout-store.js';
 import type { BudgetTimer } from './cluster-fanout.js';
+import type { Sleep } from './transient-retry.js';
 
 /**
  * What starting, steering and reading rollouts needs: the store and the notifier, never a cluster. The webhooks,
@@ -33,6 +34,8 @@ export interface ClusterEngineDeps extends EngineDeps {
   judgeFor: (policy: Policy) => Judge;
   /** When a cluster's per-tick budget runs out; real time unless a test drives it. */
   budgetTimer?: BudgetTimer;
+  /** The waits between a rollback's traffic write attempts; real time unless a test drives it. */
+  sleep?: Sleep;
 }
 
 /** Structured log sink (the function's Powertools Logger on Lambda, the terminal locally). */

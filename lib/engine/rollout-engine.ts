@@ -117,6 +117,10 @@ async function start(deps: EngineDeps, hooks: RolloutHooks, input: StartInput): 
     });
     if (input.fleet) created.rollout.fleet = input.fleet;
     if (input.freezeOverride) created.rollout.freezeOverride = input.freezeOverride;
+    // Outbox marks with the write: both messages (the new rollout's, the superseded one's) are published below,
+    // or by the next tick if this process dies first.
+    created.rollout.publishPending = true;
+    if (replaced) replaced.rollout.publishPending = true;
     try {
       await deps.store.createRollout({
         rollout: created.rollout,
@@ -178,7 +182,7 @@ async function runCommand(
     const target = resolveTarget(deps.config, rollout.target);
     if (!target) return { ok: false, status: 404, error: `target ${rollout.target} is no longer configured` };
     const now = deps.clock();
-    const outcome = applyCommand({
+    const applied = applyCommand({
       rollout,
       command,
       policy: policyFor(deps.config, target.name),
@@ -187,7 +191,9 @@ async function runCommand(
       now,
       freezes: freezesFor(deps.config.freezes, rollout.target, now),
     });
-    if (!outcome.ok) return outcome;
+    if (!applied.ok) return applied;
+    // The outbox mark goes with the state write; the publish below (or the deferred one) clears it.
+    const outcome = { ...applied, rollout: { ...applied.rollout, publishPending: true } };
     try {
       await deps.store.saveRollout(outcome.rollout, outcome.decision);
     } catch (e) {

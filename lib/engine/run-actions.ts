@@ -12,12 +12,14 @@ export async function runClusterActions(
   workloads: Workloads,
   /** The cluster's tick budget: once it is spent no further write is started (the next tick converges). */
   signal?: AbortSignal,
+  /** How the weights are written (a rollback's write is retried in the tick); once by default. */
+  writeWeights: (write: () => Promise<void>) => Promise<void> = (write) => write(),
 ): Promise<void> {
   for (const action of actions) {
     signal?.throwIfAborted();
     switch (action.type) {
       case 'setWeights':
-        await router.setWeights(action.weights);
+        await writeWeights(() => router.setWeights(action.weights));
         break;
       case 'prepareCanary':
         await workloads.prepareCanary({ image: action.image, replicas: action.replicas });

@@ -1,8 +1,10 @@
+import { resolveTarget } from '../config/load-config.js';
 import { isTerminal } from '../model/rollout.js';
 import type { ClusterWork } from '../queue/cluster-work.js';
 import { fanOutByCluster } from './cluster-fanout.js';
 import type { TickSummary } from './engine.js';
 import type { ClusterEngineDeps } from './engine-deps.js';
+import { publishAndRemember } from './publish.js';
 import { summarizeTick } from './tick-summary.js';
 import { workCluster } from './work-cluster.js';
 
@@ -20,6 +22,13 @@ export async function runClusterWork(deps: ClusterEngineDeps, work: ClusterWork)
     (r): r is NonNullable<typeof r> =>
       r !== null && r.cluster === work.cluster && !isTerminal(r.phase) && r.nextCheckAt <= work.dueAt,
   );
+  // Finished rollouts whose last transition never reached their message (a crash in between): no cluster is
+  // needed to publish them again; the same message is updated.
+  for (const r of read) {
+    if (r?.cluster !== work.cluster || !isTerminal(r.phase) || !r.publishPending) continue;
+    const target = resolveTarget(deps.config, r.target);
+    if (target) await publishAndRemember(deps, r, target);
+  }
   if (due.length === 0) return { at, rollouts: [], clusters: [] };
   const outcomes = await fanOutByCluster(
     due,

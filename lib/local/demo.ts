@@ -81,13 +81,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
 }
 
 /** The repository of the image the target's primary runs, so the demo deploys newer tags of the same thing. */
-function imageBase(stack: EmbeddedStack, target: string): string {
+export function imageBase(stack: EmbeddedStack, target: string): string {
   const { cluster, namespace, primary } = stack.target(target);
   const image = stack.clusters.get(cluster)?.deployment(namespace, primary.deployment).image;
   return (image ?? SEED_IMAGE).replace(/:[^:/]+$/, '');
 }
 
-async function deploy(client: LocalClient, request: Record<string, unknown>): Promise<string> {
+export async function deploy(client: LocalClient, request: Record<string, unknown>): Promise<string> {
   const response = await client.deploy(request);
   const id = (response.body as { rollout?: { id?: string } }).rollout?.id;
   if (response.status >= 300 || !id) {
@@ -96,8 +96,8 @@ async function deploy(client: LocalClient, request: Record<string, unknown>): Pr
   return id;
 }
 
-async function follow(
-  options: DemoOptions,
+export async function follow(
+  options: Pick<DemoOptions, 'client' | 'pollMs' | 'rolloutTimeoutMs' | 'signal'>,
   id: string,
   print: (status: RolloutStatus) => void,
   done: (status: RolloutStatus) => boolean,
@@ -114,7 +114,7 @@ async function follow(
   }
 }
 
-async function approvalButton(options: DemoOptions, id: string) {
+export async function approvalButton(options: Pick<DemoOptions, 'stack' | 'signal'>, id: string) {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const value = approvalButtonFor(options.stack.slack?.messages ?? [], id);

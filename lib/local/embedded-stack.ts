@@ -19,6 +19,7 @@ import type { BudgetTimer } from '../engine/cluster-fanout.js';
 import type { ClusterEngine, TickSummary } from '../engine/engine.js';
 import type { EngineLog } from '../engine/engine-deps.js';
 import { mergeTickSummaries } from '../engine/tick-summary.js';
+import type { Sleep } from '../engine/transient-retry.js';
 import { createGithubStatuses, type GithubStatuses } from '../github/deployment-statuses.js';
 import type { AviaryConfig, ResolvedTarget } from '../model/config.js';
 import { createEventBridgeNotifier } from '../notify/eventbridge-notifier.js';
@@ -32,6 +33,7 @@ import { viewLinkUrl } from '../signatures/view-link.js';
 import { type SimulatedCluster, startSimulatedCluster } from '../sim/cluster/simulated-cluster.js';
 import { type EventBridgeDouble, startEventBridgeDouble } from '../sim/eventbridge-double.js';
 import { type GithubApiDouble, startGithubApiDouble } from '../sim/github-api-double.js';
+import type { Scenario } from '../sim/scenario.js';
 import { type SlackApiDouble, startSlackApiDouble } from '../sim/slack-api-double.js';
 import { DynamoDbFleetStore } from '../store/dynamodb-fleet-store.js';
 import { DynamoDbRequestLedger } from '../store/dynamodb-request-ledger.js';
@@ -60,6 +62,8 @@ export interface EmbeddedStackOptions {
   clock?: () => number;
   /** Seed of the traffic simulator. */
   seed?: number;
+  /** Scenario traffic for every simulated cluster (bench/scenarios); the image-tag rule otherwise. */
+  scenario?: Scenario;
   log?: EngineLog;
   /** Log level of the functions' Powertools logger (`SILENT` in tests). */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -69,6 +73,8 @@ export interface EmbeddedStackOptions {
   wrapStore?: (store: RolloutStore) => RolloutStore;
   /** When the tick's per-cluster budgets run out; real time by default (tests drive it by events). */
   budgetTimer?: BudgetTimer;
+  /** The waits between a rollback's traffic write attempts; real time by default (chaos runs wait on nothing). */
+  sleep?: Sleep;
   /** GitHub deployment statuses: the REST API double by default; `false` for none. */
   github?: boolean;
   /** Events out: the EventBridge double (the real SDK client against it) by default; `false` for none. */
@@ -148,7 +154,14 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       const targets = Object.keys(config.targets)
         .map((t) => resolveTarget(config, t))
         .filter((t): t is ResolvedTarget => t !== null && t.cluster === name);
-      const simulated = await startSimulatedCluster({ name, cluster, targets, seed: seed++ });
+      const simulated = await startSimulatedCluster({
+        name,
+        cluster,
+        targets,
+        seed: seed++,
+        clock,
+        ...(options.scenario ? { scenario: options.scenario } : {}),
+      });
       cleanups.push(() => simulated.close());
       clusters.set(name, simulated);
     }
@@ -261,6 +274,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       clock,
       ...(options.log ? { log: options.log } : {}),
       ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
     });
     const app: App = { ...composed, openViews: options.openViews ?? true };
     built = app;

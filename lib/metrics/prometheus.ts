@@ -3,6 +3,7 @@ import { TimeoutKubeConfig } from '../cluster/request-timeout.js';
 import type { ResolvedTarget } from '../model/config.js';
 import type { MetricsWindow, WorkloadWindow } from '../model/observation.js';
 import type { MetricSource } from './metric-source.js';
+import { latencyHistogramFrom } from './prometheus-histogram.js';
 import { parseVectorResponse, type VectorSample } from './prometheus-response.js';
 import { serviceProxyTransport } from './prometheus-service-proxy.js';
 import {
@@ -10,7 +11,12 @@ import {
   directTransport,
   type PrometheusTransport,
 } from './prometheus-transport.js';
-import { type LinkerdWorkload, latencyQuantileQuery, responseCountQuery } from './promql-linkerd.js';
+import {
+  type LinkerdWorkload,
+  latencyBucketQuery,
+  latencyQuantileQuery,
+  responseCountQuery,
+} from './promql-linkerd.js';
 
 export interface PrometheusSourceOptions extends DirectTransportOptions {
   /** Replaces the transport the target's config would pick. */
@@ -26,6 +32,9 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /**
  * Canary and primary traffic from Prometheus, using Linkerd's proxy metrics. A side with no series, NaN or
  * infinite counts, or zero requests in the window is `null` (no data); a NaN latency quantile is a `null` quantile.
+ * Each side also carries its latency bucket counts (`latencyHistogram`), so the judge tests latency on the
+ * histogram itself; when the buckets cannot be read as one histogram (prometheus-histogram.ts), the side has no
+ * latency at all (`latencyProblem` says why) rather than quantiles interpolated from broken buckets.
  */
 export function createPrometheusMetricSource(
   kubeConfig: KubeConfig,
@@ -85,10 +94,11 @@ async function readWorkload(
   workload: LinkerdWorkload,
   windowSeconds: number,
 ): Promise<WorkloadWindow | null> {
-  const [counts, p50, p99] = await Promise.all([
+  const [counts, p50, p99, buckets] = await Promise.all([
     run(responseCountQuery(workload, windowSeconds)),
     run(latencyQuantileQuery(workload, 0.5, windowSeconds)),
     run(latencyQuantileQuery(workload, 0.99, windowSeconds)),
+    run(latencyBucketQuery(workload, windowSeconds)),
   ]);
   if (counts.length === 0 || counts.some((s) => s.value === null)) return null;
   let successCount = 0;
@@ -101,7 +111,17 @@ async function readWorkload(
     else successCount += n;
   }
   if (successCount + failureCount === 0) return null;
-  return { successCount, failureCount, p50Ms: quantile(p50), p99Ms: quantile(p99) };
+  const latency = latencyHistogramFrom(buckets);
+  if (latency.kind === 'unusable') {
+    return { successCount, failureCount, p50Ms: null, p99Ms: null, latencyProblem: latency.reason };
+  }
+  return {
+    successCount,
+    failureCount,
+    p50Ms: quantile(p50),
+    p99Ms: quantile(p99),
+    ...(latency.kind === 'histogram' ? { latencyHistogram: latency.histogram } : {}),
+  };
 }
 
 function quantile(samples: VectorSample[]): number | null {

@@ -23,6 +23,14 @@ export function latencyQuantileQuery(
   return `histogram_quantile(${quantile}, sum by (le) (rate(response_latency_ms_bucket${selector(workload)}[${range(windowSeconds)}])))`;
 }
 
+/**
+ * Requests per latency bucket over the window, one sample per `le` (cumulative, as Prometheus histograms are:
+ * the `le="50"` sample counts every request that took at most 50 ms, `le="+Inf"` all of them).
+ */
+export function latencyBucketQuery(workload: LinkerdWorkload, windowSeconds: number): string {
+  return `sum by (le) (increase(response_latency_ms_bucket${selector(workload)}[${range(windowSeconds)}]))`;
+}
+
 function selector({ namespace, deployment }: LinkerdWorkload): string {
   return `{namespace=${quote(namespace)},deployment=${quote(deployment)},direction="inbound"}`;
 }

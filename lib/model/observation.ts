@@ -29,6 +29,11 @@ export const WorkloadWindowSchema = z.object({
   p99Ms: z.number().min(0).nullable(),
   /** Latency bucket counts, when the source has them (Prometheus); quantile-only sources leave it out. */
   latencyHistogram: LatencyHistogramSchema.optional(),
+  /**
+   * Why the source could not read this side's latency (broken bucket counts): no latency evidence comes from the
+   * window, and explanations say why. Absent when latency was read, or the source has none to give.
+   */
+  latencyProblem: z.string().max(300).optional(),
 });
 export type WorkloadWindow = z.infer<typeof WorkloadWindowSchema>;
 

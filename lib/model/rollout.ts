@@ -130,6 +130,12 @@ export const RolloutSchema = z.object({
   /** Where the rollout's Slack message lives, so every transition updates it in place. */
   slack: z.object({ channel: z.string(), ts: z.string() }).nullable(),
   /**
+   * Outbox: set by the state write of a transition that is to be published, removed once its message shows it.
+   * A process that dies between the two leaves it set, and the next tick publishes the rollout again (the same
+   * message updated, never a second one); a finished rollout stays in the tick's index until then.
+   */
+  publishPending: z.boolean().optional(),
+  /**
    * The router's weights as the tick last read them (null until the first read): saved whenever they change,
    * with a decision or without one, so status shows the router's actual split beside the intended one.
    */

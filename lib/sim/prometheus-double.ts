@@ -7,13 +7,22 @@ export interface SimulatedTraffic {
   failureCount: number;
   p50Ms: number | null;
   p99Ms: number | null;
+  /**
+   * Requests per latency bucket (non-cumulative; the last count is above every bound), when the simulated proxies
+   * export the histogram; without it the double has no bucket series for the workload.
+   */
+  latencyHistogram?: { boundsMs: readonly number[]; counts: readonly number[] } | undefined;
 }
 
-/** Answers for one workload and window; null means Prometheus has no series for it. */
+/**
+ * Answers for one workload and window; null means Prometheus has no series for it. `time` is the query's
+ * evaluation instant (unix seconds): queries at the same instant see the same traffic, as they would in Prometheus.
+ */
 export type PrometheusDoubleProvider = (query: {
   namespace: string;
   deployment: string;
   windowSeconds: number;
+  time: number;
 }) => SimulatedTraffic | null | Promise<SimulatedTraffic | null>;
 
 /** A request as the Kubernetes API double's service proxy hands it over (and as the HTTP server builds it). */
@@ -64,6 +73,7 @@ export interface PrometheusDouble extends PrometheusHandler {
 type Matcher = { label: string; op: '=' | '!=' | '=~' | '!~'; value: string };
 type ParsedQuery =
   | { kind: 'counts'; matchers: Matcher[]; windowSeconds: number }
+  | { kind: 'buckets'; matchers: Matcher[]; windowSeconds: number }
   | { kind: 'quantile'; quantile: number; matchers: Matcher[]; windowSeconds: number };
 
 class BadQuery extends Error {}
@@ -123,7 +133,7 @@ export function createPrometheusHandler(options: PrometheusDoubleOptions): Prome
     }
     let traffic: SimulatedTraffic | null;
     try {
-      traffic = await options.provider({ namespace, deployment, windowSeconds: parsed.windowSeconds });
+      traffic = await options.provider({ namespace, deployment, windowSeconds: parsed.windowSeconds, time });
     } catch (error) {
       return json(422, { status: 'error', errorType: 'execution', error: (error as Error).message });
     }
@@ -138,6 +148,17 @@ export function createPrometheusHandler(options: PrometheusDoubleOptions): Prome
           result.push({ metric: { classification }, value: [time, formatValue(count)] });
         }
       }
+    }
+    if (traffic?.latencyHistogram && parsed.kind === 'buckets' && matches(parsed.matchers, series)) {
+      // Written out as the proxy exports them: cumulative counts, one series per bound, `le` as an integer.
+      const { boundsMs, counts } = traffic.latencyHistogram;
+      let cumulative = 0;
+      counts.forEach((count, i) => {
+        cumulative += count;
+        const bound = boundsMs[i];
+        const le = bound === undefined ? '+Inf' : String(bound);
+        result.push({ metric: { le }, value: [time, formatValue(cumulative)] });
+      });
     }
     if (traffic !== null && parsed.kind === 'quantile' && matches(parsed.matchers, series)) {
       const requestsSeen = traffic.successCount + traffic.failureCount;
@@ -196,8 +217,9 @@ export async function startPrometheusDouble(options: PrometheusDoubleOptions): P
 }
 
 /**
- * The two shapes, with or without spaces, `by` before or after the aggregation:
- * `sum by (classification) (increase(response_total{…}[60s]))` and
+ * The three shapes, with or without spaces, `by` before or after the aggregation:
+ * `sum by (classification) (increase(response_total{…}[60s]))`,
+ * `sum by (le) (increase(response_latency_ms_bucket{…}[60s]))` and
  * `histogram_quantile(0.99, sum by (le) (rate(response_latency_ms_bucket{…}[60s])))`.
  */
 export function parsePromQL(query: string): ParsedQuery {
@@ -211,6 +233,15 @@ export function parsePromQL(query: string): ParsedQuery {
       kind: 'counts',
       matchers: parseSelector(counts[1] ?? ''),
       windowSeconds: parseDuration(counts[2] ?? ''),
+    };
+  }
+  const buckets =
+    /^sum(?:by\(le\))?\(increase\(response_latency_ms_bucket\{(.*)\}\[([^\]]+)\]\)\)(?:by\(le\))?$/.exec(q);
+  if (buckets) {
+    return {
+      kind: 'buckets',
+      matchers: parseSelector(buckets[1] ?? ''),
+      windowSeconds: parseDuration(buckets[2] ?? ''),
     };
   }
   const quantile =

@@ -9,8 +9,8 @@ import type { ClusterView, DeploymentView, MetricsWindow } from '../model/observ
 import type { JudgeConfig, Policy } from '../model/policy.js';
 import type { Decision, Rollout } from '../model/rollout.js';
 import { createRandom } from './random.js';
-import { canaryAtWeight, changePointsBetween, conditionsAt, type Scenario } from './scenario.js';
-import { sampleSegments, type WindowConditions } from './traffic-model.js';
+import { type Scenario, scenarioSegments } from './scenario.js';
+import { sampleSegments } from './traffic-model.js';
 
 export interface SimulationStep {
   atSecond: number;
@@ -104,7 +104,7 @@ export function runScenario(options: RunOptions): SimulationResult {
   };
   const sample = (from: number, to: number): MetricsWindow => {
     const sampled = sampleSegments(
-      segmentsOf(scenario, view.weights.canary, from, to),
+      scenarioSegments(scenario, view.weights.canary, from, to),
       rng,
       scenario.metrics,
     );
@@ -190,24 +190,6 @@ function nextTick(rollout: Rollout, t: number, tick: number): number {
     return Math.max(t + tick, Math.min(due, t + 3600));
   }
   return t + tick;
-}
-
-function segmentsOf(scenario: Scenario, canaryWeight: number, from: number, to: number): WindowConditions[] {
-  const cuts = [from, ...changePointsBetween(scenario, from, to), to];
-  const segments: WindowConditions[] = [];
-  for (let i = 0; i + 1 < cuts.length; i++) {
-    const a = cuts[i] ?? from;
-    const b = cuts[i + 1] ?? to;
-    const c = conditionsAt(scenario, a);
-    segments.push({
-      rps: c.rps,
-      canaryWeight,
-      seconds: b - a,
-      canary: canaryAtWeight(scenario, c.canary, canaryWeight),
-      primary: c.primary,
-    });
-  }
-  return segments;
 }
 
 function deployment(name: string, podSpecHash: string): DeploymentView {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { type JudgeConfig, type Policy, PolicySchema } from '../model/policy.js';
-import type { SideConditions } from './traffic-model.js';
+import type { SideConditions, WindowConditions } from './traffic-model.js';
 
 const LatencySchema = z
   .object({ p50: z.number().positive(), p99: z.number().positive() })
@@ -176,4 +176,31 @@ export function changePointsBetween(scenario: Scenario, from: number, to: number
     (c) => c.atSecond,
   );
   return [...new Set(all)].filter((s) => s > from && s < to).sort((a, b) => a - b);
+}
+
+/**
+ * The stretches of traffic between two seconds of a scenario at a canary weight: cut at every change point, each
+ * with the rate and both sides' behaviour in force (the canary's weight failures applied).
+ */
+export function scenarioSegments(
+  scenario: Scenario,
+  canaryWeight: number,
+  from: number,
+  to: number,
+): WindowConditions[] {
+  const cuts = [from, ...changePointsBetween(scenario, from, to), to];
+  const segments: WindowConditions[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const a = cuts[i] ?? from;
+    const b = cuts[i + 1] ?? to;
+    const c = conditionsAt(scenario, a);
+    segments.push({
+      rps: c.rps,
+      canaryWeight,
+      seconds: b - a,
+      canary: canaryAtWeight(scenario, c.canary, canaryWeight),
+      primary: c.primary,
+    });
+  }
+  return segments;
 }

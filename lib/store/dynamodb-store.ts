@@ -6,7 +6,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type Decision, isTerminal, type Rollout, RolloutSchema } from '../model/rollout.js';
+import { type Decision, isTerminal, type Rollout, RolloutSchema, TERMINAL_PHASES } from '../model/rollout.js';
 import {
   decisionFromItem,
   decisionItem,
@@ -198,6 +198,32 @@ export class DynamoDbRolloutStore implements RolloutStore {
     }
   }
 
+  async markPublished(rollout: Rollout): Promise<boolean> {
+    const names: Record<string, string> = { '#version': 'version', '#pending': 'publishPending' };
+    const remove = ['#pending'];
+    if (isTerminal(rollout.phase)) {
+      names['#activeP'] = INDEXES.active.partition;
+      names['#activeS'] = INDEXES.active.sort;
+      remove.push('#activeP', '#activeS');
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: rolloutKey(rollout.id),
+          UpdateExpression: `REMOVE ${remove.join(', ')}`,
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':version': rollout.version },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+
   async listActive(): Promise<Rollout[]> {
     const index = INDEXES.active;
     const items = await queryItems(this.client, {
@@ -259,7 +285,13 @@ export class DynamoDbRolloutStore implements RolloutStore {
     }
     if (options.active) {
       names['#active'] = INDEXES.active.partition;
-      filters.push('attribute_exists(#active)');
+      // A finished rollout waiting to be published is in the index, but not active.
+      names['#activePhase'] = 'phase';
+      const terminal = TERMINAL_PHASES.map((phase, i) => {
+        values[`:terminal${i}`] = phase;
+        return `:terminal${i}`;
+      });
+      filters.push(`attribute_exists(#active) AND NOT (#activePhase IN (${terminal.join(', ')}))`);
     }
     const items: Item[] = [];
     let more = false;

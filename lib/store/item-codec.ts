@@ -20,10 +20,14 @@ export type Item = Record<string, unknown>;
 
 /**
  * Index attributes a rollout item has only while it is not terminal: dropping them takes it out of the sparse
- * `active` index, so the tick never reads finished rollouts.
+ * `active` index, so the tick never reads finished rollouts. A finished rollout whose last transition is not
+ * published yet (`publishPending`) stays, due at once, until the tick has published it.
  */
 export function activeAttributes(rollout: Rollout): Item | null {
-  if (isTerminal(rollout.phase)) return null;
+  if (isTerminal(rollout.phase)) {
+    if (!rollout.publishPending) return null;
+    return { [INDEXES.active.partition]: ACTIVE_PARTITION, [INDEXES.active.sort]: rollout.updatedAt };
+  }
   return { [INDEXES.active.partition]: ACTIVE_PARTITION, [INDEXES.active.sort]: rollout.nextCheckAt };
 }
 

@@ -60,7 +60,13 @@ export interface RolloutStore {
     environment: string,
     deploymentId: number,
   ): Promise<{ ok: true } | { ok: false; newest: number }>;
-  /** Rollouts not in a terminal phase (across all targets). */
+  /**
+   * Clears the outbox mark (`publishPending`) of the rollout at `version`, and takes a finished one out of the
+   * tick's index, without a new version: commands racing it are not refused for it. Answers false (and changes
+   * nothing) when the rollout has moved on; whoever moved it publishes its own state.
+   */
+  markPublished(rollout: Rollout): Promise<boolean>;
+  /** Rollouts not in a terminal phase, and finished ones not yet published (across all targets). */
   listActive(): Promise<Rollout[]>;
   /**
    * Active rollouts whose next check is due at `now` (the `active` index is sorted by it). Read from an index,

@@ -126,6 +126,46 @@ describe('histogram latency test', () => {
     expect(total).toBeGreaterThan(Math.log(100));
     expect(histogramLatencyEvidence(side(10, 0), side(10, 0), reference, shifts)).toBeNull();
   });
+
+  it('the judge rolls back on the histogram and names it; broken buckets give no latency evidence at all', () => {
+    const judge = createAviaryJudge(AviaryJudgeSchema.parse({ kind: 'aviary' }));
+    const policy = policyOf({ checks: { minSuccessRate: 99, maxP99LatencyMs: 5000, minRequests: 20 } });
+    const rng = createRandom(33);
+    const slow = Array.from({ length: 12 }, () => {
+      const w = sampleWindow(conditions(400), rng, 'histogram');
+      return windowOf(w.canary, w.primary);
+    });
+    const results = feed(judge, policy, slow);
+    const rollback = results.find((r) => r.rollback);
+    expect(rollback?.explanation.rule).toBe('sprt.reject.latency');
+    expect(rollback?.explanation.summary).toMatch(
+      /canary requests slower than 200ms \(the bucket holding the primary's p99\): \d+ of \d+ vs primary \d+ of \d+ \(histogram test on bucket counts\)/,
+    );
+
+    // The same slow canary, but its buckets could not be read: its p99 is null, and nothing else stands in
+    // for the histogram (no quantile model on one side's buckets), so latency never decides.
+    const broken = slow.map((w) => ({
+      ...w,
+      canary: w.canary && {
+        successCount: w.canary.successCount,
+        failureCount: w.canary.failureCount,
+        p50Ms: null,
+        p99Ms: null,
+        latencyProblem: 'no le="+Inf" bucket, so the total is unknown',
+      },
+    }));
+    const blind = feed(judge, policy, broken);
+    expect(blind.some((r) => r.rollback)).toBe(false);
+    expect(blind[0]?.explanation.summary).toContain(
+      'latency not assessed in this window (canary: no le="+Inf" bucket, so the total is unknown)',
+    );
+    // Buckets on one side only (the other source gave quantiles): still no quantile-model evidence.
+    const oneSided = slow.map((w) => ({
+      ...w,
+      canary: w.canary && { ...w.canary, latencyHistogram: undefined, p99Ms: 2_000 },
+    }));
+    expect(feed(judge, policy, oneSided).some((r) => r.rollback)).toBe(false);
+  });
 });
 
 describe('shared incidents', () => {

@@ -159,9 +159,13 @@ describe('createClusterConnector', () => {
     );
     const viaProvider = await createClusterConnector({ simulated: () => simulated }).kubeConfig(
       'sim',
-      ClusterSchema.parse({ kind: 'simulated' }),
+      ClusterSchema.parse({ kind: 'simulated', timeoutMs: 1234 }),
     );
-    expect(viaProvider).toBe(simulated);
+    // The provider's cluster, reached as a real one is: with the configured request timeout.
+    expect(viaProvider.getCurrentContext()).toBe('k3d-aviary');
+    expect(viaProvider.getCurrentCluster()).toEqual(simulated.getCurrentCluster());
+    expect(viaProvider).toBeInstanceOf(TimeoutKubeConfig);
+    expect((viaProvider as TimeoutKubeConfig).requestTimeoutMs).toBe(1234);
   });
 });
 

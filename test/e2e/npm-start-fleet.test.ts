@@ -41,5 +41,6 @@ describe('`AVIARY_CONFIG=examples/fleet.yaml npm start`', () => {
     expect(lines.slice(0, approval).some((l) => /podinfo-prod-(eu|us) (pending|progressing)/.test(l))).toBe(
       false,
     );
-  });
+    // Longer than the demo's own five-minute limit, so a slow machine fails with the demo's output, not in silence.
+  }, 420_000);
 });

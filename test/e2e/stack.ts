@@ -10,6 +10,7 @@ import {
 import { createLocalClient, type LocalClient } from '../../lib/local/local-client.js';
 import { type AviaryConfig, AviaryConfigSchema } from '../../lib/model/config.js';
 import type { DeploymentView } from '../../lib/model/observation.js';
+import type { Scenario } from '../../lib/sim/scenario.js';
 import type { RolloutStore } from '../../lib/store/rollout-store.js';
 
 export const APPROVER = 'U0AVIARY01';
@@ -133,6 +134,7 @@ export async function startTestStack(
     budgetTimer?: BudgetTimer;
     wrapClusterEngine?: EmbeddedStackOptions['wrapClusterEngine'];
     wrapStore?: (store: RolloutStore) => RolloutStore;
+    scenario?: Scenario;
   } = {},
 ): Promise<{ stack: EmbeddedStack; clock: FakeClock; client: LocalClient }> {
   const clock = fakeClock();
@@ -146,6 +148,7 @@ export async function startTestStack(
     ...(options.budgetTimer ? { budgetTimer: options.budgetTimer } : {}),
     ...(options.wrapClusterEngine ? { wrapClusterEngine: options.wrapClusterEngine } : {}),
     ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
+    ...(options.scenario ? { scenario: options.scenario } : {}),
   });
   return { stack, clock, client: clientFor(stack, clock) };
 }

@@ -18,6 +18,13 @@ function memoryStore(initial: Rollout) {
       if (stored.version !== next.version - 1) throw new ConflictError(`save ${next.id} v${next.version}`);
       stored = next;
     },
+    // Like DynamoDbRolloutStore: no new version, refused when the rollout moved on.
+    markPublished: async (shown: Rollout) => {
+      if (stored.version !== shown.version) return false;
+      const { publishPending: _cleared, ...rest } = stored;
+      stored = rest;
+      return true;
+    },
   } as unknown as RolloutStore;
   return { store, hooks, stored: () => stored, write: (r: Rollout) => (stored = r) };
 }
@@ -99,5 +106,59 @@ describe('publishAndRemember', () => {
     mem.write({ ...rendered, phase: 'paused', version: 4 });
     await publishAndRemember(deps(mem.store, slack.notifier), rendered, TARGET);
     expect(slack.messages.get('1.1')).toBe('paused@v4');
+  });
+
+  it('outbox: a publish lost after the state write leaves the mark, and the next attempt updates the same message', async () => {
+    const posted = pendingRollout({ version: 1 });
+    const mem = memoryStore(posted);
+    const slack = recordingNotifier();
+    const first = await publishAndRemember(deps(mem.store, slack.notifier), posted, TARGET);
+    expect(slack.messages.size).toBe(1);
+    const before = [...slack.messages.values()];
+
+    // The terminal state write carries the mark; then Slack is unreachable (the process dies before publishing).
+    const failed: Rollout = { ...first, phase: 'failed', version: first.version + 1, publishPending: true };
+    mem.write(failed);
+    const down: Notifier = {
+      publish: async () => {
+        throw new Error('connection reset');
+      },
+    };
+    const kept = await publishAndRemember(deps(mem.store, down), failed, TARGET);
+    expect(kept.publishPending).toBe(true);
+    expect(mem.stored().publishPending).toBe(true);
+    expect([...slack.messages.values()]).toEqual(before);
+
+    // The next reader publishes it again: the same message now shows the terminal phase, and the mark is gone.
+    const shown = await publishAndRemember(deps(mem.store, slack.notifier), mem.stored(), TARGET);
+    expect([...slack.messages.values()]).toEqual([`failed@v${failed.version}`]);
+    expect(shown.publishPending).toBeUndefined();
+    expect(mem.stored().publishPending).toBeUndefined();
+    expect(mem.stored().version).toBe(failed.version);
+  });
+
+  it('outbox: the mark is left for the newer version when the rollout moved on while publishing', async () => {
+    const posted = pendingRollout({ version: 1 });
+    const mem = memoryStore(posted);
+    const slack = recordingNotifier();
+    const first = await publishAndRemember(deps(mem.store, slack.notifier), posted, TARGET);
+    const marked: Rollout = {
+      ...first,
+      phase: 'progressing',
+      version: first.version + 1,
+      publishPending: true,
+    };
+    mem.write(marked);
+    // A command lands while the message is being updated, with its own transition to publish.
+    const rival: Rollout = { ...marked, phase: 'paused', version: marked.version + 1, publishPending: true };
+    const racing: Notifier = {
+      publish: async (rollout, target) => {
+        mem.write(rival);
+        return slack.notifier.publish(rollout, target);
+      },
+    };
+    await publishAndRemember(deps(mem.store, racing), marked, TARGET);
+    expect(mem.stored().version).toBe(rival.version);
+    expect(mem.stored().publishPending).toBe(true);
   });
 });

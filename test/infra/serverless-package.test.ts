@@ -6,6 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOTIFIER_SECRETS } from '../../lib/app/lambda-parts.js';
+import { SECRET_NAMES } from '../../lib/app/secrets.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OSLS = path.join(ROOT, 'node_modules', '.bin', 'osls');
@@ -20,6 +22,7 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Json;
 }
 
 let dir: string;
@@ -99,9 +102,9 @@ describe('serverless.yml packaged with osls + serverless-esbuild', () => {
         POWERTOOLS_SERVICE_NAME: 'aviary',
         AVIARY_PUBLIC_URL: { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] },
       });
-      expect(fn.DependsOn, name).toEqual(
-        expect.arrayContaining(['AviaryClusterAccessPolicy', 'AviarySecretsPolicy']),
-      );
+      // No function runs before its own role exists.
+      const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      expect(fn.DependsOn, name).toContain(role);
     }
   });
 
@@ -189,53 +192,144 @@ describe('serverless.yml packaged with osls + serverless-esbuild', () => {
     });
   });
 
-  it("grants the functions' role no wildcard actions and DynamoDB only on the table and its indexes", () => {
-    const role = resources.IamRoleLambdaExecution as Resource;
-    const inline = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
-      (p) => p.PolicyDocument.Statement,
-    );
-    const attached = ofType('AWS::IAM::Policy')
-      .filter(
-        ([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: 'IamRoleLambdaExecution' }]),
-      )
-      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-    const statements = [...inline, ...attached];
-    expect(attached.length).toBeGreaterThan(0);
+  it('gives each function its own role with exactly the actions it uses, and no other policy exists', () => {
+    const roles = rolesByFunction();
+    expect(new Set(Object.values(roles)).size).toBe(Object.keys(roles).length);
+    // Every grant is inline in a function's role: no policy or managed policy attaches more elsewhere.
+    expect(ofType('AWS::IAM::Policy')).toEqual([]);
+    expect(ofType('AWS::IAM::ManagedPolicy')).toEqual([]);
+    expect(
+      ofType('AWS::IAM::Role')
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(Object.values(roles).sort());
 
-    for (const s of statements) {
-      for (const action of asArray(s.Action)) expect(action).not.toMatch(/^\*$|:\*$/);
-      // X-Ray's two write actions have no resource-level permissions: '*' is the only resource they take.
-      if (asArray(s.Action).every((a) => a.startsWith('xray:'))) {
-        expect(asArray(s.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
-        continue;
-      }
-      expect(s.Resource).not.toBe('*');
-      expect(asArray(s.Resource)).not.toContain('*');
-    }
-    const dynamo = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
-    expect(dynamo.length).toBeGreaterThan(0);
-    for (const s of dynamo) {
-      expect(s.Effect).toBe('Allow');
-      for (const action of asArray(s.Action))
-        expect(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']).toContain(
-          action,
-        );
-      for (const resource of asArray(s.Resource)) {
-        expect(JSON.stringify(resource)).toContain('"RolloutsTable","Arn"');
-      }
-    }
-    const secrets = statements.filter((s) =>
-      asArray(s.Action).some((a) => a.startsWith('ssm:') || a.startsWith('secretsmanager:')),
+    const actions = Object.fromEntries(
+      Object.entries(roles).map(([fn, role]) => [
+        fn,
+        [...new Set(statementsOf(role).flatMap((s) => asArray(s.Action)))].sort(),
+      ]),
     );
-    expect(secrets.map((s) => JSON.stringify(s.Resource))).toEqual([
-      expect.stringContaining(':parameter/aviary/test/*'),
-      expect.stringContaining(':secret:/aviary/test/*'),
-    ]);
-    // Only the Slack webhook may be invoked (by itself, for its follow-ups).
-    const invokes = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('lambda:')));
-    expect(invokes.map((s) => [asArray(s.Action), JSON.stringify(s.Resource)])).toEqual([
-      [['lambda:InvokeFunction'], expect.stringMatching(/:function:aviary-test-slackWebhook"/)],
-    ]);
+    expect(actions).toEqual(
+      Object.fromEntries(
+        Object.entries(EXTRA_ACTIONS).map(([fn, extra]) => [fn, [...COMMON_ACTIONS, ...extra].sort()]),
+      ),
+    );
+    for (const role of Object.values(roles)) {
+      const trust = resources[role]?.Properties.AssumeRolePolicyDocument as { Statement: Json[] };
+      expect(trust.Statement).toEqual([
+        { Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] },
+      ]);
+    }
+  });
+
+  it('lets each function read only its own secrets, its own log group, and only the Slack webhook invoke (itself)', () => {
+    const roles = rolesByFunction();
+    for (const [fn, role] of Object.entries(roles)) {
+      const statements = statementsOf(role);
+      const secretResources = statements
+        .filter((s) => asArray(s.Action).some((a) => a.startsWith('ssm:') || a.startsWith('secretsmanager:')))
+        .flatMap((s) => asArray(s.Resource).map(render));
+      const expected = [...NOTIFIER_SECRETS, ...(OWN_SECRETS[fn] ?? [])].map((key) => SECRET_NAMES[key]);
+      const parameters = secretResources.filter((r) => r.includes(':parameter/'));
+      const secrets = secretResources.filter((r) => r.includes(':secret:'));
+      expect(parameters.map((r) => r.split(':parameter/aviary/test/')[1]).sort(), fn).toEqual(
+        [...expected].sort(),
+      );
+      // Secrets Manager ARNs end in six random characters, matched by exactly six '?'.
+      expect(secrets.map((r) => r.split(':secret:/aviary/test/')[1]).sort(), fn).toEqual(
+        expected.map((name) => `${name}-??????`).sort(),
+      );
+      const logs = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));
+      expect(
+        logs.flatMap((s) => asArray(s.Resource).map(render)),
+        fn,
+      ).toEqual([expect.stringMatching(new RegExp(`:log-group:/aws/lambda/aviary-test-${fn}:\\*$`))]);
+      const invokes = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('lambda:')));
+      expect(
+        invokes.flatMap((s) => asArray(s.Resource).map(render)),
+        fn,
+      ).toEqual(fn === 'slackWebhook' ? [expect.stringMatching(/:function:aviary-test-slackWebhook$/)] : []);
+    }
+  });
+
+  it('grants no wildcard action, account or region; DynamoDB only on the table, deletes only of request claims', () => {
+    const roles = rolesByFunction();
+    for (const [fn, role] of Object.entries(roles)) {
+      const statements = statementsOf(role);
+      for (const s of statements) {
+        expect(s.Effect).toBe('Allow');
+        for (const action of asArray(s.Action)) expect(action).not.toMatch(/\*/);
+        // X-Ray's two write actions have no resource-level permissions: '*' is the only resource they take.
+        if (asArray(s.Action).every((a) => a.startsWith('xray:'))) {
+          expect(asArray(s.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+          expect(s.Resource).toBe('*');
+          continue;
+        }
+        for (const resource of asArray(s.Resource).map(render)) {
+          expect(resource, fn).not.toBe('*');
+          if (!resource.startsWith('arn:')) {
+            expect(resource, fn).toMatch(/^\$\{[A-Za-z]+\.Arn\}/);
+            continue;
+          }
+          // The stack's own partition, region and account (CloudFormation pseudo parameters), never a wildcard.
+          const [, partition, service, region, account] = resource
+            .replaceAll(PSEUDO.partition, 'PARTITION')
+            .replaceAll(PSEUDO.region, 'REGION')
+            .replaceAll(PSEUDO.account, 'ACCOUNT')
+            .split(':');
+          expect(partition, resource).toBe('PARTITION');
+          expect(account, resource).toBe('ACCOUNT');
+          // IAM is global (no region in its ARNs); every other ARN names the stack's region.
+          expect(region, resource).toBe(service === 'iam' ? '' : 'REGION');
+        }
+      }
+      const dynamo = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
+      for (const s of dynamo) {
+        for (const resource of asArray(s.Resource).map(render))
+          expect(resource).toMatch(/^\$\{RolloutsTable\.Arn\}(\/index\/(active|byTarget|byCreated))?$/);
+        if (asArray(s.Action).includes('dynamodb:DeleteItem')) {
+          expect(asArray(s.Action)).toEqual(['dynamodb:DeleteItem']);
+          expect(s.Condition).toEqual({
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REQUEST#*'] },
+          });
+        }
+      }
+    }
+  });
+
+  it('reaches clusters and metrics only from the cluster worker, which alone is mapped into the clusters', () => {
+    const roles = rolesByFunction();
+    for (const [fn, role] of Object.entries(roles)) {
+      const reaches = statementsOf(role)
+        .flatMap((s) => asArray(s.Action))
+        .filter((a) => /^(eks|sts|aps):/.test(a));
+      expect(reaches.sort(), fn).toEqual(
+        fn === 'clusterWorker' ? ['aps:QueryMetrics', 'eks:DescribeCluster', 'sts:AssumeRole'] : [],
+      );
+    }
+    expect(resources.AviaryEksAccessEntry?.Properties.PrincipalArn).toEqual({
+      'Fn::GetAtt': [roles.clusterWorker, 'Arn'],
+    });
+  });
+
+  it('throttles the HTTP API and reserves concurrency for every function', () => {
+    const stage = resources.HttpApiStage as Resource;
+    const settings = stage.Properties.DefaultRouteSettings as Json;
+    expect(settings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(settings.ThrottlingBurstLimit).toBeGreaterThanOrEqual(settings.ThrottlingRateLimit as number);
+    const reserved = Object.fromEntries(
+      ofType('AWS::Lambda::Function').map(([name, fn]) => [name, fn.Properties.ReservedConcurrentExecutions]),
+    );
+    for (const [name, value] of Object.entries(reserved)) expect(value, name).toBeGreaterThanOrEqual(1);
+    // One tick at a time; the Slack webhook's follow-ups (self-invocations) share its reserve with its answers.
+    expect(reserved.TickLambdaFunction).toBe(1);
+    expect(reserved.SlackWebhookLambdaFunction as number).toBeGreaterThanOrEqual(2);
+    // The queue's poller never scales past the worker's reserve (throttled batches would be retried late).
+    const scaling = ofType('AWS::Lambda::EventSourceMapping')[0]?.[1].Properties.ScalingConfig as Json;
+    expect(scaling.MaximumConcurrency as number).toBeLessThanOrEqual(
+      reserved.ClusterWorkerLambdaFunction as number,
+    );
   });
 
   it('packages each function as a minified ES module bundle with the configuration beside it, and the bundle loads', async () => {
@@ -260,6 +354,85 @@ describe('serverless.yml packaged with osls + serverless-esbuild', () => {
     expect(typeof bundle.handler).toBe('function');
   });
 });
+
+/** What every function's role allows: logs, traces, the table, the notifier (events, its secrets), its own secret. */
+const COMMON_ACTIONS = [
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+  'events:PutEvents',
+  'ssm:GetParameter',
+  'secretsmanager:GetSecretValue',
+];
+
+/** What each function does beyond the common part (written independently of infra/function-roles.yml). */
+const EXTRA_ACTIONS: Record<string, string[]> = {
+  deployWebhook: ['dynamodb:DeleteItem'],
+  githubWebhook: [],
+  slackWebhook: ['dynamodb:DeleteItem', 'lambda:InvokeFunction'],
+  rolloutsApi: [],
+  deployEvent: ['sqs:SendMessage'],
+  tick: ['sqs:SendMessage'],
+  clusterWorker: [
+    'sqs:ReceiveMessage',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'eks:DescribeCluster',
+    'sts:AssumeRole',
+    'aps:QueryMetrics',
+  ],
+};
+
+/** The secrets each function passes to its composition beyond the notifier's (functions/*.ts). */
+const OWN_SECRETS: Partial<Record<string, (keyof typeof SECRET_NAMES)[]>> = {
+  deployWebhook: ['deploySecret'],
+  githubWebhook: ['githubWebhookSecret'],
+  slackWebhook: ['slackSigningSecret'],
+};
+
+/** CloudFormation's pseudo parameters as they appear in `Fn::Sub`. */
+const PSEUDO = {
+  partition: '$' + '{AWS::Partition}',
+  region: '$' + '{AWS::Region}',
+  account: '$' + '{AWS::AccountId}',
+};
+
+/** serverless.yml's function name → the logical id of its role. */
+function rolesByFunction(): Record<string, string> {
+  return Object.fromEntries(
+    ofType('AWS::Lambda::Function').map(([name, fn]) => {
+      const role = fn.Properties.Role as { 'Fn::GetAtt'?: [string, string] };
+      expect(role['Fn::GetAtt']?.[1], name).toBe('Arn');
+      const short = name.replace(/LambdaFunction$/, '');
+      return [short.charAt(0).toLowerCase() + short.slice(1), role['Fn::GetAtt']?.[0] ?? ''];
+    }),
+  );
+}
+
+function statementsOf(role: string): Statement[] {
+  const policies = (resources[role]?.Properties.Policies ?? []) as {
+    PolicyDocument: { Statement: Statement[] };
+  }[];
+  return policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+/** A resource as one string: references kept as `${Name}` / `${Name.Attribute}`, joins joined. */
+function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Json;
+  if (typeof v['Fn::Sub'] === 'string') return v['Fn::Sub'];
+  if (typeof v.Ref === 'string') return `\${${v.Ref}}`;
+  const getAtt = v['Fn::GetAtt'] as [string, string] | undefined;
+  if (getAtt) return `\${${getAtt[0]}.${getAtt[1]}}`;
+  const join = v['Fn::Join'] as [string, unknown[]] | undefined;
+  if (join) return join[1].map(render).join(join[0]);
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
 
 /** The files of a zip archive (stored or deflated entries, as the packager writes them). */
 function readZip(zip: Buffer): Record<string, Buffer> {

@@ -12,10 +12,18 @@ const COUNTS =
 const P99 =
   'histogram_quantile(0.99, sum by (le) (rate(response_latency_ms_bucket{namespace="shop",deployment="cart",direction="inbound"}[2m])))';
 
-const seen: { namespace: string; deployment: string; windowSeconds: number }[] = [];
+const seen: { namespace: string; deployment: string; windowSeconds: number; time: number }[] = [];
 const provider: PrometheusDoubleProvider = (q) => {
   seen.push(q);
   if (q.deployment === 'cart') return { successCount: 120, failureCount: 3, p50Ms: 12, p99Ms: 250 };
+  if (q.deployment === 'timed')
+    return {
+      successCount: 60,
+      failureCount: 0,
+      p50Ms: 30,
+      p99Ms: 95,
+      latencyHistogram: { boundsMs: [10, 50, 100], counts: [10, 30, 15, 5] },
+    };
   if (q.deployment === 'idle') return { successCount: 0, failureCount: 0, p50Ms: null, p99Ms: null };
   return null;
 };
@@ -50,7 +58,7 @@ describe('Prometheus double over HTTP', () => {
         ],
       },
     });
-    expect(seen).toEqual([{ namespace: 'shop', deployment: 'cart', windowSeconds: 120 }]);
+    expect(seen).toEqual([{ namespace: 'shop', deployment: 'cart', windowSeconds: 120, time: 1700000000.5 }]);
     expect(prom.requests[0]).toMatchObject({
       method: 'GET',
       path: '/api/v1/query',
@@ -105,7 +113,33 @@ describe('Prometheus double over HTTP', () => {
       ).text,
     );
     expect(flaggerStyle.data.result).toHaveLength(2);
-    expect(seen.at(-1)).toEqual({ namespace: 'shop', deployment: 'cart', windowSeconds: 60 });
+    expect(seen.at(-1)).toMatchObject({ namespace: 'shop', deployment: 'cart', windowSeconds: 60 });
+  });
+
+  it('serves the latency buckets as cumulative series by le, +Inf last, when the proxies export them', async () => {
+    prom = await startPrometheusDouble({ provider });
+    const BUCKETS = COUNTS.replace(
+      'sum by (classification) (increase(response_total',
+      'sum by (le) (increase(response_latency_ms_bucket',
+    );
+    const timed = JSON.parse((await get(BUCKETS.replace('cart', 'timed'), { time: '5' })).text);
+    expect(timed.data.result).toEqual([
+      { metric: { le: '10' }, value: [5, '10'] },
+      { metric: { le: '50' }, value: [5, '40'] },
+      { metric: { le: '100' }, value: [5, '55'] },
+      { metric: { le: '+Inf' }, value: [5, '60'] },
+    ]);
+    // Flagger's spelling (`by` after) is the same query; a workload whose traffic has no histogram has no series.
+    const after = JSON.parse(
+      (
+        await get(
+          'sum(increase(response_latency_ms_bucket{namespace="shop",deployment="timed"}[2m])) by (le)',
+        )
+      ).text,
+    );
+    expect(after.data.result).toHaveLength(4);
+    const none = JSON.parse((await get(BUCKETS)).text);
+    expect(none.data.result).toEqual([]);
   });
 
   it('rejects unparseable queries with 400 bad_data', async () => {

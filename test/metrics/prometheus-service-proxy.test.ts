@@ -69,7 +69,7 @@ describe('Prometheus through the Kubernetes API service proxy', () => {
       primary: { successCount: 2700, failureCount: 3, p50Ms: 3, p99Ms: 35 },
     });
     const proxied = kube.requests.slice(before);
-    expect(proxied).toHaveLength(6);
+    expect(proxied).toHaveLength(8);
     for (const r of proxied) {
       expect(r).toMatchObject({
         method: 'GET',

@@ -175,7 +175,7 @@ describe('Prometheus metric source against Amazon Managed Prometheus (sigv4)', (
       canary: { successCount: 40, failureCount: 1, p50Ms: 7, p99Ms: 30 },
       primary: null,
     });
-    expect(workspace.captured).toHaveLength(6);
+    expect(workspace.captured).toHaveLength(8);
     for (const req of workspace.captured) {
       expect(req.method).toBe('POST');
       expect(req.url).toBe('/workspaces/ws-123/api/v1/query');

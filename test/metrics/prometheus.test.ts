@@ -67,8 +67,8 @@ describe('Prometheus metric source (direct URL, Linkerd series)', () => {
       canary: { successCount: 188, failureCount: 12, p50Ms: 21, p99Ms: 97.5 },
       primary: { successCount: 1790, failureCount: 10, p50Ms: 18, p99Ms: 80 },
     });
-    expect(windows).toEqual(Array(6).fill(60));
-    expect(prom.requests).toHaveLength(6);
+    expect(windows).toEqual(Array(8).fill(60));
+    expect(prom.requests).toHaveLength(8);
     expect(new Set(prom.requests.map((r) => r.time))).toEqual(new Set([NOW / 1000]));
     expect(prom.requests.every((r) => r.method === 'POST')).toBe(true);
     expect(prom.requests.map((r) => r.query)).toContain(
@@ -111,6 +111,82 @@ describe('Prometheus metric source (direct URL, Linkerd series)', () => {
       canary: { successCount: 50, failureCount: 0, p50Ms: null, p99Ms: null },
       primary: null,
     });
+  });
+
+  it('reads each side’s latency bucket counts, so the judge can test the histogram itself', async () => {
+    const histogram = { boundsMs: [10, 50, 100], counts: [10, 130, 55, 5] };
+    prom = await startPrometheusDouble({
+      provider: byDeployment({
+        'podinfo-canary': {
+          successCount: 195,
+          failureCount: 5,
+          p50Ms: 30,
+          p99Ms: 98,
+          latencyHistogram: histogram,
+        },
+        'podinfo-primary': { successCount: 1800, failureCount: 0, p50Ms: 18, p99Ms: 80 },
+      }),
+    });
+    const window = await createPrometheusMetricSource(
+      unusedKubeConfig,
+      target({ kind: 'prometheus', url: prom.url }),
+      { clock: () => NOW },
+    ).read(60);
+    expect(MetricsWindowSchema.parse(window)).toEqual({
+      windowSeconds: 60,
+      canary: { successCount: 195, failureCount: 5, p50Ms: 30, p99Ms: 98, latencyHistogram: histogram },
+      // No bucket series for the primary: a source without histograms, quantiles only.
+      primary: { successCount: 1800, failureCount: 0, p50Ms: 18, p99Ms: 80 },
+    });
+    expect(prom.requests.map((r) => r.query)).toContain(
+      'sum by (le) (increase(response_latency_ms_bucket{namespace="test",deployment="podinfo-canary",direction="inbound"}[60s]))',
+    );
+  });
+
+  it('broken bucket counts give that side no latency at all, and say why; counts still count', async () => {
+    // A Prometheus whose bucket answer lost the +Inf series (a recording rule dropping it, say).
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const query = new URLSearchParams(Buffer.concat(chunks).toString()).get('query') ?? '';
+        const vector = (result: unknown[]) => ({ status: 'success', data: { resultType: 'vector', result } });
+        let body = vector([]);
+        if (query.includes('response_total'))
+          body = vector([{ metric: { classification: 'success' }, value: [1, '500'] }]);
+        else if (query.startsWith('histogram_quantile')) body = vector([{ metric: {}, value: [1, '100'] }]);
+        else
+          body = vector([
+            { metric: { le: '50' }, value: [1, '400'] },
+            { metric: { le: '100' }, value: [1, '495'] },
+          ]);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const window = await createPrometheusMetricSource(
+        unusedKubeConfig,
+        target({ kind: 'prometheus', url: `http://127.0.0.1:${port}` }),
+      ).read(60);
+      const expected = {
+        successCount: 500,
+        failureCount: 0,
+        p50Ms: null,
+        p99Ms: null,
+        latencyProblem: 'no le="+Inf" bucket, so the total is unknown',
+      };
+      expect(MetricsWindowSchema.parse(window)).toEqual({
+        windowSeconds: 60,
+        canary: expected,
+        primary: expected,
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('rounds the fractional counts increase() extrapolates, and whole-second windows', async () => {

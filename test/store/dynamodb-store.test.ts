@@ -361,6 +361,36 @@ describe('DynamoDbRolloutStore', () => {
     expect((await store.listDue(T0 + 90_000)).map((r) => r.id)).toEqual(['beta-1', 'alpha-1']);
   });
 
+  it('outbox: a finished rollout not yet published stays due in the index until it is marked published', async () => {
+    const { store } = await freshStore();
+    const first = await createFirst(store, 'outbox');
+    const ended = next(first, {
+      phase: 'failed',
+      reason: 'canary error rate 12%',
+      nextCheckAt: T0 + 600_000,
+      updatedAt: T0 + 30_000,
+      publishPending: true,
+    });
+    await store.saveRollout(ended, fullDecision(T0 + 30_000, { action: 'complete', toPhase: 'failed' }));
+    // Due from its terminal write on, whatever its next check time said; but not active for the listings.
+    expect((await store.listDue(T0 + 30_000)).map((r) => r.id)).toEqual(['outbox-1']);
+    expect((await store.pageRollouts({ active: true })).rollouts).toEqual([]);
+    expect((await store.getHead('outbox'))?.activeRolloutId).toBeNull();
+
+    // A stale mark (the rollout moved on) changes nothing.
+    expect(await store.markPublished({ ...ended, version: ended.version - 1 })).toBe(false);
+    expect((await store.getRollout('outbox-1'))?.publishPending).toBe(true);
+
+    expect(await store.markPublished(ended)).toBe(true);
+    const published = await store.getRollout('outbox-1');
+    expect(published?.publishPending).toBeUndefined();
+    // No new version: a command that read this version can still write the next one.
+    expect(published?.version).toBe(ended.version);
+    expect(await store.listDue(T0 + 30_000)).toEqual([]);
+    expect(await store.listActive()).toEqual([]);
+    await store.saveRollout(next(ended, { publishPending: undefined, slack: { channel: 'C1', ts: '1.1' } }));
+  });
+
   it('lists rollouts newest first, by target and across targets, with a limit', async () => {
     const { store } = await freshStore();
     // Eleven rollouts of one target: the tenth must sort after the ninth (numbers, not strings).

@@ -6,9 +6,16 @@ import type { DeploymentView, WorkloadWindow } from '../../model/observation.js'
 import { type KubeApiDouble, startKubeApiDouble, type TrafficSample } from '../kube-api/index.js';
 import { createPrometheusHandler } from '../prometheus-double.js';
 import { createRandom, type Random } from '../random.js';
-import { logNormalOf } from '../traffic-model.js';
+import type { Scenario } from '../scenario.js';
+import { logNormalOf, type MetricsShape, type SampledWindow } from '../traffic-model.js';
 import { deploymentPods, httpRouteShares, type MeshShares, trafficSplitShares } from './mesh-routes.js';
-import { type MeshTrafficOptions, sampleDeploymentWindow, type TargetTraffic } from './mesh-traffic.js';
+import {
+  type MeshTrafficOptions,
+  sampleScenarioWindow,
+  sampleTargetWindow,
+  sideOf,
+  type TargetTraffic,
+} from './mesh-traffic.js';
 import { targetObjects } from './target-objects.js';
 
 export type SimulatedClusterConfig = Extract<ClusterConfig, { kind: 'simulated' }>;
@@ -22,6 +29,14 @@ export interface SimulatedClusterOptions {
   seed?: number;
   /** Fixed API token (tests); random otherwise. */
   token?: string;
+  /**
+   * Scenario traffic (a bench/scenarios file): its rate, both sides' error rates, failure bursts, latencies,
+   * changes and weight failures drive every target's mesh traffic instead of the image-tag rule. Changes are timed
+   * from the cluster's start on `clock`.
+   */
+  scenario?: Scenario;
+  /** Milliseconds since the epoch (the stack's clock); times scenario changes. */
+  clock?: () => number;
 }
 
 /** One simulated cluster: the Kubernetes API double seeded with the targets, and mesh traffic behind its metrics. */
@@ -36,16 +51,25 @@ export interface SimulatedCluster {
    * TrafficSplit or HTTPRoute by the simulator's own code (never the product's router parsing).
    */
   weightsOf(target: ResolvedTarget): MeshShares;
-  /** What the simulated mesh's proxies would count for a workload over a window (null: no traffic). */
-  windowFor(target: ResolvedTarget, deployment: string, windowSeconds: number): WorkloadWindow | null;
+  /**
+   * What the simulated mesh's proxies would count for a workload over a window (null: no traffic); `histogram`
+   * adds the latency bucket counts Prometheus holds.
+   */
+  windowFor(
+    target: ResolvedTarget,
+    deployment: string,
+    windowSeconds: number,
+    shape?: MetricsShape,
+  ): WorkloadWindow | null;
   close(): Promise<void>;
 }
 
 /**
  * Starts the Kubernetes API double for one `kind: simulated` cluster and puts a Linkerd-like mesh behind it:
  * requests to each target's apex service are split by the TrafficSplit/HTTPRoute weights as stored right now,
- * each side succeeds or fails according to the image it runs (`-faulty` tags fail, `-slow` ones answer late),
- * and both the SMI metrics API and a Prometheus behind the service proxy report those counts.
+ * each side succeeds or fails according to the image it runs (`-faulty` tags fail, `-slow` ones answer late) or
+ * to the scenario's traffic model, and both the SMI metrics API (quantiles) and a Prometheus behind the service
+ * proxy (counts and latency buckets) report that traffic.
  */
 export async function startSimulatedCluster(options: SimulatedClusterOptions): Promise<SimulatedCluster> {
   const { cluster, targets } = options;
@@ -82,19 +106,39 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
   const side = (target: ResolvedTarget, name: string): TargetTraffic['canary'] =>
     deploymentPods(api.get('apps/v1', 'Deployment', target.namespace, name));
 
-  const windowFor = (target: ResolvedTarget, deployment: string, windowSeconds: number) =>
-    sampleDeploymentWindow(
-      target,
-      deployment,
-      windowSeconds,
-      {
-        canaryWeight: weightsOf(target).canary,
-        canary: side(target, target.canary.deployment),
-        primary: side(target, target.primary.deployment),
-      },
-      traffic,
-      rng,
-    );
+  const clock = options.clock ?? Date.now;
+  const startedAt = clock();
+  const { scenario } = options;
+  const sample = (target: ResolvedTarget, windowSeconds: number, shape: MetricsShape): SampledWindow => {
+    const now: TargetTraffic = {
+      canaryWeight: weightsOf(target).canary,
+      canary: side(target, target.canary.deployment),
+      primary: side(target, target.primary.deployment),
+    };
+    if (!scenario) return sampleTargetWindow(windowSeconds, now, traffic, rng, shape);
+    const atSecond = (clock() - startedAt) / 1000;
+    return sampleScenarioWindow(scenario, atSecond, windowSeconds, now, rng, shape);
+  };
+  const windowFor = (
+    target: ResolvedTarget,
+    deployment: string,
+    windowSeconds: number,
+    shape: MetricsShape = 'quantiles',
+  ) => sideOf(target, deployment, sample(target, windowSeconds, shape));
+
+  // Prometheus answers every query evaluated at one instant from the same stored samples: the product's counts,
+  // quantile and bucket queries of one window (and both sides) must see one draw of traffic, not four.
+  const drawn = new Map<string, SampledWindow>();
+  const prometheusWindow = (target: ResolvedTarget, windowSeconds: number, time: number): SampledWindow => {
+    const key = `${target.name}\u0000${windowSeconds}\u0000${time}`;
+    let window = drawn.get(key);
+    if (!window) {
+      window = sample(target, windowSeconds, 'histogram');
+      if (drawn.size >= 256) drawn.clear();
+      drawn.set(key, window);
+    }
+    return window;
+  };
 
   const targetOf = (namespace: string, deployment: string): ResolvedTarget | undefined =>
     targets.find(
@@ -124,9 +168,9 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
       },
     });
     const prometheus = createPrometheusHandler({
-      provider: ({ namespace: ns, deployment, windowSeconds }) => {
+      provider: ({ namespace: ns, deployment, windowSeconds, time }) => {
         const owner = targetOf(ns, deployment);
-        return owner ? windowFor(owner, deployment, windowSeconds) : null;
+        return owner ? sideOf(owner, deployment, prometheusWindow(owner, windowSeconds, time)) : null;
       },
     });
     api.setServiceProxy(namespace, service, port, (request) =>

@@ -53,6 +53,8 @@ export interface KubeApiDouble {
   setFaultPolicy(policy: FaultPolicy | null): void;
   /** Watches streaming now: a client hanging up, `timeoutSeconds` or an ERROR event ends one. */
   openWatches(): number;
+  /** TLS connections accepted so far (each one a handshake): how a test sees whether clients reuse them. */
+  tlsConnections(): number;
 }
 
 const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public'];
@@ -117,6 +119,13 @@ export async function startKubeApiDouble(options: KubeApiDoubleOptions = {}): Pr
   });
   // A client that hangs up mid-request is not the server's problem.
   server.on('clientError', (_error, socket) => socket.destroy());
+  // Idle keep-alive connections are closed after 90 s, as kube-apiserver's http.Server does (IdleTimeout in
+  // k8s.io/apiserver/pkg/server/secure_serving.go), not after Node's 5 s default.
+  server.keepAliveTimeout = 90_000;
+  let tlsConnections = 0;
+  server.on('secureConnection', () => {
+    tlsConnections++;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, '127.0.0.1', () => {
@@ -182,5 +191,6 @@ export async function startKubeApiDouble(options: KubeApiDoubleOptions = {}): Pr
       faults.policy = policy;
     },
     openWatches: () => store.events.subscriberCount,
+    tlsConnections: () => tlsConnections,
   };
 }

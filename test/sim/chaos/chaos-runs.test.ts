@@ -30,6 +30,7 @@ const losses = (outcomes: TargetOutcome[]) => ({
   canaryRequestsAfterRollback: outcomes.reduce((n, o) => n + o.canaryRequestsAfterRollback, 0),
   lostTransitions: outcomes.reduce((n, o) => n + o.lostTransitions, 0),
   duplicateMessages: outcomes.reduce((n, o) => n + o.duplicateMessages, 0),
+  staleMessages: outcomes.reduce((n, o) => n + o.staleMessages, 0),
   nonLinear: outcomes.reduce((n, o) => n + o.nonLinear + o.versionViolations, 0),
   terminalViolations: outcomes.reduce((n, o) => n + o.terminalViolations, 0),
 });
@@ -40,6 +41,7 @@ const NONE = {
   canaryRequestsAfterRollback: 0,
   lostTransitions: 0,
   duplicateMessages: 0,
+  staleMessages: 0,
   nonLinear: 0,
   terminalViolations: 0,
 };
@@ -113,16 +115,20 @@ describe('chaos runs (small)', () => {
     }
     // The reverse crash really left a cluster written ahead of its state.
     expect(result.crashes.some((c) => c.kind === 'afterClusterWrite' && c.clusterWritten)).toBe(true);
+    // A crash after the terminal state write (before its publish) struck, and yet every message ends at its
+    // rollout's terminal phase, updated in place (staleMessages and duplicateMessages above are zero).
+    expect(
+      result.crashes.some(
+        (c) => c.kind === 'afterStateWrite' && c.label === 'rolling_back→failed (complete)',
+      ),
+    ).toBe(true);
   }, 900_000);
 
   it('faults: rollouts under 20 % Kubernetes and 10 % DynamoDB faults all end where they should', async () => {
     const result = await runFaultStorm(dynamo, { rollouts: 8, faultyShare: 0.4, seed: 5, clusters: 2 });
-    // Under injected Kubernetes 5xx and timeouts a rollback's router write can itself fail; it is written again
-    // on the next tick, so the canary may keep its weight for that one interval. That column is measured here,
-    // not held at zero (the crash-point run, whose writes do not fail, holds it at zero); everything else is.
-    const { canaryRequestsAfterRollback: _measured, ...rest } = losses(result.outcomes);
-    const { canaryRequestsAfterRollback: _none, ...expected } = NONE;
-    expect(rest, problems(result.outcomes)).toEqual(expected);
+    // A rollback's router write that the faults hit is tried again in the same tick (lib/engine/transient-retry.ts),
+    // so no canary keeps its weight after its rollback was decided: every column is zero, that one included.
+    expect(losses(result.outcomes), problems(result.outcomes)).toEqual(NONE);
     expect(result.outcomes.map((o) => o.script.expected.phases.r2)).toEqual(
       expect.arrayContaining(['succeeded', 'failed']),
     );
