@@ -1,13 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { FollowUps } from '../notify/follow-up.js';
 import { createSlackResponder } from '../notify/slack-responder.js';
 import type { App, Secrets } from './app.js';
 import { composeOnSecretChange } from './compose-on-secret-change.js';
 import { createApp } from './create-app.js';
-import { engineLog, lambdaBase, lambdaNotifier, traced } from './lambda-parts.js';
+import { engineLog, lambdaBase, lambdaNotifier } from './lambda-parts.js';
 import { createSecretsLoader } from './secrets.js';
 
 export interface LambdaAppOptions<K extends keyof Secrets> {
@@ -35,10 +33,6 @@ export function lambdaApp<K extends keyof Secrets>(options: LambdaAppOptions<K>)
       ...lambdaBase(tracer),
       loadSecrets: createSecretsLoader({
         keys: options.secrets,
-        clients: {
-          ssm: traced(new SSMClient({}), tracer),
-          secretsManager: traced(new SecretsManagerClient({}), tracer),
-        },
       }),
     }),
     (parts) => parts.loadSecrets(),

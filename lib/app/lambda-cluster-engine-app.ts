@@ -1,12 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { createClusterConnector } from '../cluster/create-connector.js';
 import type { ClusterEngineApp } from './app.js';
 import { composeOnSecretChange } from './compose-on-secret-change.js';
 import { createClusterEngineApp } from './create-cluster-engine-app.js';
-import { engineLog, lambdaBase, lambdaNotifier, NOTIFIER_SECRETS, traced } from './lambda-parts.js';
+import { engineLog, lambdaBase, lambdaNotifier, NOTIFIER_SECRETS } from './lambda-parts.js';
 import { createSecretsLoader } from './secrets.js';
 
 /**
@@ -25,10 +23,6 @@ export function lambdaClusterEngineApp(options: {
       connector: createClusterConnector(),
       loadSecrets: createSecretsLoader({
         keys: NOTIFIER_SECRETS,
-        clients: {
-          ssm: traced(new SSMClient({}), tracer),
-          secretsManager: traced(new SecretsManagerClient({}), tracer),
-        },
       }),
     }),
     (parts) => parts.loadSecrets(),

@@ -3,7 +3,7 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { loadConfig } from '../config/load-config.js';
+import { packagedConfig } from '../config/packaged-config.js';
 import type { EngineLog } from '../engine/engine-deps.js';
 import type { GithubStatuses } from '../github/deployment-statuses.js';
 import { githubStatusesFor } from '../github/github-auth.js';
@@ -39,7 +39,7 @@ export function lambdaBase(tracer?: Tracer): LambdaBase {
   const doc = documentClient(tracer);
   const tableName = requiredTableName();
   return {
-    config: loadConfig(),
+    config: packagedConfig(),
     store: new DynamoDbRolloutStore({ client: doc, tableName }),
     fleets: new DynamoDbFleetStore({ client: doc, tableName }),
     requests: new DynamoDbRequestLedger({ client: doc, tableName }),

@@ -1,7 +1,5 @@
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
+import { type AwsJsonEndpoint, awsJsonCaller } from '../aws/aws-json-call.js';
 import type { Secrets } from './app.js';
 
 /** Environment variables read locally (no `AVIARY_SECRETS_PREFIX`). */
@@ -39,10 +37,8 @@ const OPTIONAL: ReadonlySet<keyof Secrets> = new Set([
 
 const DEFAULT_MAX_AGE_SECONDS = 300;
 
-export interface SecretsClients {
-  ssm?: SSMClient;
-  secretsManager?: SecretsManagerClient;
-}
+/** Where SSM and Secrets Manager are reached (defaults: the function's region and role). */
+export type SecretsClients = AwsJsonEndpoint;
 
 /** A secret could not be loaded; the message names the secret, never its value. */
 export class SecretsError extends Error {
@@ -84,8 +80,7 @@ export function createSecretsLoader<K extends keyof Secrets>(
   if (!Number.isFinite(maxAge) || maxAge < 0)
     throw new SecretsError('AVIARY_SECRETS_MAX_AGE must be seconds');
   const clients = options.clients ?? {};
-  const read =
-    source === 'ssm' ? ssmReader(clients.ssm, maxAge) : secretsManagerReader(clients.secretsManager, maxAge);
+  const read = source === 'ssm' ? ssmReader(clients, maxAge) : secretsManagerReader(clients, maxAge);
   const base = prefix.replace(/\/+$/, '');
   return async () => {
     const values = await Promise.all(
@@ -131,27 +126,46 @@ function fromEnvironment<K extends keyof Secrets>(env: Env, keys: readonly K[]):
   >;
 }
 
-function ssmReader(
-  client: SSMClient | undefined,
-  maxAge: number,
-): (name: string) => Promise<string | undefined> {
-  const provider = new SSMProvider(client ? { awsSdkV3Client: client } : {});
-  return (name) => provider.get(name, { decrypt: true, maxAge });
+/**
+ * Powertools Parameters' provider (its cache and `maxAge`) over a light fetch of one value: the generated SSM and
+ * Secrets Manager clients would add about 90 kB to every function for the one operation each it calls.
+ */
+class OneValueProvider extends BaseProvider {
+  constructor(private readonly fetchValue: (name: string) => Promise<string | undefined>) {
+    super({});
+  }
+  protected _get(name: string): Promise<string | undefined> {
+    return this.fetchValue(name);
+  }
+  protected _getMultiple(): Promise<Record<string, unknown> | undefined> {
+    throw new Error('not supported: secrets are read one by one');
+  }
+}
+
+function ssmReader(endpoint: AwsJsonEndpoint, maxAge: number): (name: string) => Promise<string | undefined> {
+  const call = awsJsonCaller('ssm', 'AmazonSSM', endpoint);
+  const provider = new OneValueProvider(async (name) => {
+    const out = await call('GetParameter', { Name: name, WithDecryption: true });
+    const value = (out.Parameter as { Value?: unknown } | undefined)?.Value;
+    return typeof value === 'string' ? value : undefined;
+  });
+  return async (name) => (await provider.get(name, { maxAge })) as string | undefined;
 }
 
 function secretsManagerReader(
-  client: SecretsManagerClient | undefined,
+  endpoint: AwsJsonEndpoint,
   maxAge: number,
 ): (name: string) => Promise<string | undefined> {
-  const provider = new SecretsProvider(client ? { awsSdkV3Client: client } : {});
-  return async (name) => {
-    const value = await provider.get(name, { maxAge });
-    return typeof value === 'string'
-      ? value
-      : value === undefined
-        ? undefined
-        : Buffer.from(value).toString('utf8');
-  };
+  const call = awsJsonCaller('secretsmanager', 'secretsmanager', endpoint);
+  const provider = new OneValueProvider(async (name) => {
+    const out = await call('GetSecretValue', { SecretId: name });
+    if (typeof out.SecretString === 'string') return out.SecretString;
+    // A binary secret travels base64-encoded in the JSON answer.
+    return typeof out.SecretBinary === 'string'
+      ? Buffer.from(out.SecretBinary, 'base64').toString('utf8')
+      : undefined;
+  });
+  return async (name) => (await provider.get(name, { maxAge })) as string | undefined;
 }
 
 const NOT_FOUND = new Set(['ParameterNotFound', 'ResourceNotFoundException', 'ParameterNotFoundError']);

@@ -38,6 +38,11 @@ export function rolloutDetail(
   lines.push(`Image:      ${status.image ?? '(the canary keeps its image)'}`);
   lines.push(`Phase:      ${status.phase}${status.reason ? ` — ${status.reason}` : ''}`);
   lines.push(`Canary:     ${weightBar(status.canaryWeight)} ${status.canaryWeight}%`);
+  if (status.observedWeights) {
+    const router = status.observedWeights.canary;
+    const converging = router === status.canaryWeight ? '' : ', converging on the intended weight';
+    lines.push(`Router:     ${router}% to the canary when last read${converging}`);
+  }
   if (status.fleet) lines.push(`Fleet:      ${status.fleet.id}, wave ${status.fleet.wave}`);
   if (status.freezeOverride) {
     lines.push(`Unfrozen:   by ${status.freezeOverride.actor}: ${status.freezeOverride.reason}`);

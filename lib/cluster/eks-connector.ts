@@ -1,7 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { DescribeClusterCommand, type DescribeClusterCommandOutput, EKSClient } from '@aws-sdk/client-eks';
-import { AssumeRoleCommand, type AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { KubeConfig, User } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { ConfigurationError, UnavailableError } from '../errors.js';
@@ -20,16 +19,17 @@ export interface EksClientLike {
     options?: { abortSignal?: AbortSignal },
   ): Promise<DescribeClusterCommandOutput>;
 }
-/** The one STS call Aviary makes (only for clusters with a `roleArn`). */
-export interface StsClientLike {
-  send(command: AssumeRoleCommand, options?: { abortSignal?: AbortSignal }): Promise<AssumeRoleCommandOutput>;
+/** Settings of the STS client that assumes a cluster's `roleArn` (an endpoint, for a local AWS double). */
+export interface StsClientSettings {
+  endpoint?: string;
+  maxAttempts?: number;
 }
 
 export interface EksConnectorOptions {
   /** Builds the EKS client of a region, signing with `credentials`. Defaults to the SDK's EKSClient. */
   eks?: (region: string, credentials: CredentialsProvider) => EksClientLike;
-  /** Builds the STS client of a region. Defaults to the SDK's STSClient (regional endpoint). */
-  sts?: (region: string, credentials: CredentialsProvider) => StsClientLike;
+  /** Extra settings of the STS client of `fromTemporaryCredentials` (regional endpoint by default). */
+  sts?: StsClientSettings;
   /** Base credentials. Defaults to the SDK's default chain (the Lambda role's credentials on AWS). */
   credentials?: CredentialsProvider;
   /** Milliseconds since the epoch. */
@@ -74,16 +74,18 @@ export function clearEksEndpointCache(): void {
  */
 export class EksConnector implements ClusterConnector {
   private readonly eks: (region: string, credentials: CredentialsProvider) => EksClientLike;
-  private readonly sts: (region: string, credentials: CredentialsProvider) => StsClientLike;
+  private readonly sts: StsClientSettings;
   private readonly baseCredentials: CredentialsProvider;
   private readonly now: () => number;
   private readonly roleSessionName: string;
   private readonly roles = new Map<string, { expiresAt: number; credentials: Promise<AwsCredentials> }>();
+  /** One AssumeRole provider (and so one STS client) per region and role. */
+  private readonly roleProviders = new Map<string, CredentialsProvider>();
   private readonly tokens = new Map<string, { token: string; signedAt: number }>();
 
   constructor(options: EksConnectorOptions = {}) {
     this.eks = options.eks ?? ((region, credentials) => new EKSClient({ region, credentials }));
-    this.sts = options.sts ?? ((region, credentials) => new STSClient({ region, credentials }));
+    this.sts = options.sts ?? {};
     this.baseCredentials = options.credentials ?? fromNodeProviderChain();
     this.now = options.now ?? Date.now;
     this.roleSessionName = options.roleSessionName ?? 'aviary';
@@ -116,7 +118,7 @@ export class EksConnector implements ClusterConnector {
     const now = this.now();
     const cached = this.tokens.get(key);
     if (cached && now - cached.signedAt < EKS_TOKEN_REFRESH_AFTER_MS) return cached.token;
-    const token = eksToken({
+    const token = await eksToken({
       clusterName: cluster.name,
       region: cluster.region,
       credentials: creds,
@@ -151,23 +153,28 @@ export class EksConnector implements ClusterConnector {
     return entry.credentials;
   }
 
-  private async fetchRoleCredentials(roleArn: string, cluster: EksClusterConfig): Promise<AwsCredentials> {
-    const out = await this.call(`AssumeRole ${roleArn}`, cluster, (signal) =>
-      this.sts(cluster.region, this.baseCredentials).send(
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: this.roleSessionName }),
-        { abortSignal: signal },
-      ),
-    );
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-      throw new UnavailableError(`AssumeRole ${roleArn} returned no credentials`);
+  /**
+   * The SDK's `fromTemporaryCredentials` calls STS AssumeRole (with the base credentials, in the cluster's
+   * region); it caches nothing itself, so `assumeRole` above keeps its answer until shortly before it expires.
+   */
+  private fetchRoleCredentials(roleArn: string, cluster: EksClusterConfig): Promise<AwsCredentials> {
+    const key = `${cluster.region}/${roleArn}`;
+    let provider = this.roleProviders.get(key);
+    if (provider === undefined) {
+      provider = fromTemporaryCredentials({
+        params: { RoleArn: roleArn, RoleSessionName: this.roleSessionName },
+        masterCredentials: this.baseCredentials,
+        clientConfig: {
+          region: cluster.region,
+          ...this.sts,
+          // The SDK's own socket timeout, so an unanswered call does not outlive the one given up on below.
+          requestHandler: { requestTimeout: cluster.timeoutMs, connectionTimeout: cluster.timeoutMs },
+        },
+      });
+      this.roleProviders.set(key, provider);
     }
-    return {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken,
-      expiration: c.Expiration,
-    };
+    const assume = provider;
+    return this.call(`AssumeRole ${roleArn}`, cluster, (signal) => untilAborted(assume(), signal));
   }
 
   private endpoint(cluster: EksClusterConfig, credentials: CredentialsProvider): Promise<ClusterEndpoint> {
@@ -238,6 +245,16 @@ export class EksConnector implements ClusterConnector {
       );
     }
   }
+}
+
+/** `work`, or a rejection when `signal` aborts first (for calls that take no abort signal of their own). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Puts a fresh EKS bearer token on every request of the KubeConfig it is added to. */

@@ -1,4 +1,5 @@
-import { createHash, createHmac } from 'node:crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 
 /** Static AWS credentials, as the default provider chain or STS AssumeRole hands them out. */
 export interface AwsCredentials {
@@ -29,19 +30,27 @@ export const EKS_TOKEN_REFRESH_AFTER_MS = 13 * 60_000;
 
 // Kept at 60 for old authenticators that reject anything above; STS ignores it for presigned GetCallerIdentity.
 const PRESIGN_EXPIRES_SECONDS = 60;
-const EMPTY_PAYLOAD_SHA256 = createHash('sha256').update('').digest('hex');
-const ALGORITHM = 'AWS4-HMAC-SHA256';
 
 /**
  * The bearer token EKS API servers accept (what `aws eks get-token` prints): `k8s-aws-v1.` + unpadded base64url
  * of a SigV4-presigned STS GetCallerIdentity URL. Pure: same inputs, same token, byte for byte.
  */
-export function eksToken(input: EksTokenInput): string {
-  return EKS_TOKEN_PREFIX + Buffer.from(presignedCallerIdentityUrl(input), 'utf8').toString('base64url');
+export async function eksToken(input: EksTokenInput): Promise<string> {
+  const url = await presignedCallerIdentityUrl(input);
+  return EKS_TOKEN_PREFIX + Buffer.from(url, 'utf8').toString('base64url');
 }
 
-/** The presigned STS URL a token wraps (regional endpoint, so the token works in opt-in regions too). */
-export function presignedCallerIdentityUrl({ clusterName, region, credentials, now }: EksTokenInput): string {
+/**
+ * The presigned STS URL a token wraps (regional endpoint, so the token works in opt-in regions too), signed by
+ * the SDK's own SigV4 signer: the cluster header stays a signed header (it is not hoisted into the query as
+ * `x-amz-*` headers are), and the payload hash is that of the empty body, as aws-iam-authenticator expects.
+ */
+export async function presignedCallerIdentityUrl({
+  clusterName,
+  region,
+  credentials,
+  now,
+}: EksTokenInput): Promise<string> {
   if (clusterName === '') throw new Error('eksToken: clusterName is required');
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`eksToken: "${region}" is not an AWS region`);
   if (credentials.accessKeyId === '' || credentials.secretAccessKey === '') {
@@ -50,51 +59,36 @@ export function presignedCallerIdentityUrl({ clusterName, region, credentials, n
   if (Number.isNaN(now.getTime())) throw new Error('eksToken: now is not a valid date');
 
   const host = `sts.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
-  const amzDate = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  const day = amzDate.slice(0, 8);
-  const scope = `${day}/${region}/sts/aws4_request`;
-  const signedHeaders = `host;${CLUSTER_ID_HEADER}`;
-
-  const params: [string, string][] = [
-    ['Action', 'GetCallerIdentity'],
-    ['Version', '2011-06-15'],
-    ['X-Amz-Algorithm', ALGORITHM],
-    ['X-Amz-Credential', `${credentials.accessKeyId}/${scope}`],
-    ['X-Amz-Date', amzDate],
-    ['X-Amz-Expires', String(PRESIGN_EXPIRES_SECONDS)],
-    ['X-Amz-SignedHeaders', signedHeaders],
-  ];
-  if (credentials.sessionToken) params.push(['X-Amz-Security-Token', credentials.sessionToken]);
-  const query = params
-    .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-
-  const canonicalRequest = [
-    'GET',
-    '/',
-    query,
-    `host:${host}\n${CLUSTER_ID_HEADER}:${clusterName}\n`,
-    signedHeaders,
-    EMPTY_PAYLOAD_SHA256,
-  ].join('\n');
-  const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
-  const signingKey = ['sts', 'aws4_request'].reduce(
-    (key, part) => hmac(key, part),
-    hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region),
+  const signer = new SignatureV4({
+    service: 'sts',
+    region,
+    sha256: Sha256,
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+    },
+  });
+  const presigned = await signer.presign(
+    {
+      method: 'GET',
+      protocol: 'https:',
+      hostname: host,
+      path: '/',
+      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      headers: { host, [CLUSTER_ID_HEADER]: clusterName },
+    },
+    { signingDate: now, expiresIn: PRESIGN_EXPIRES_SECONDS },
   );
-  const signature = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
-  return `https://${host}/?${query}&X-Amz-Signature=${signature}`;
+  const { 'X-Amz-Signature': signature, ...signed } = presigned.query ?? {};
+  // The query as aws-iam-authenticator writes it: parameters sorted, the signature last.
+  const query = Object.keys(signed)
+    .sort()
+    .map((key) => `${rfc3986(key)}=${rfc3986(String(signed[key]))}`)
+    .join('&');
+  return `https://${host}/?${query}&X-Amz-Signature=${String(signature)}`;
 }
 
-const hmac = (key: string | Buffer, data: string): Buffer =>
-  createHmac('sha256', key).update(data, 'utf8').digest();
-const sha256Hex = (data: string): string => createHash('sha256').update(data, 'utf8').digest('hex');
-
-/** SigV4 wants RFC 3986 unreserved characters left alone and everything else percent-encoded. */
+/** URL query encoding as SigV4 canonicalises it: RFC 3986 unreserved characters left alone. */
 const rfc3986 = (s: string): string =>
   encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

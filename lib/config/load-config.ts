@@ -2,15 +2,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import {
-  type AviaryConfig,
-  AviaryConfigSchema,
-  type ResolvedFleet,
-  type ResolvedTarget,
-} from '../model/config.js';
-import type { Policy } from '../model/policy.js';
+import type { AviaryConfig } from '../model/config.js';
 import { ConfigError } from './config-errors.js';
-import { configErrorMap, issueLines } from './config-issues.js';
+import { configFromData } from './config-from-data.js';
+
+// The lookups moved to config-lookup.ts (no YAML parser behind them); re-exported for existing callers.
+export {
+  fleetApprovers,
+  fleetsForGithubEnvironment,
+  policyFor,
+  resolveFleet,
+  resolveTarget,
+  targetsForGithubEnvironment,
+} from './config-lookup.js';
 
 export const CONFIG_FILE_NAME = 'aviary.config.yaml';
 
@@ -56,55 +60,7 @@ export function parseConfig(text: string, fileName: string): AviaryConfig {
   } catch (e) {
     throw new ConfigError(fileName, [e instanceof Error ? e.message : String(e)]);
   }
-  if (data === null || data === undefined) {
-    throw new ConfigError(fileName, ['is empty: expected a mapping with clusters, policies and targets']);
-  }
-  const parsed = AviaryConfigSchema.safeParse(data, { error: configErrorMap });
-  if (!parsed.success) throw new ConfigError(fileName, issueLines(parsed.error.issues));
-  return parsed.data;
-}
-
-export function resolveTarget(config: AviaryConfig, name: string): ResolvedTarget | null {
-  if (!Object.hasOwn(config.targets, name)) return null;
-  const target = config.targets[name];
-  return target ? { ...target, name } : null;
-}
-
-/** The policy a target names. Throws for an unknown target; a parsed config always has the policy. */
-export function policyFor(config: AviaryConfig, targetName: string): Policy {
-  const target = resolveTarget(config, targetName);
-  if (!target) throw new Error(`unknown target "${targetName}"`);
-  const policy = Object.hasOwn(config.policies, target.policy) ? config.policies[target.policy] : undefined;
-  if (!policy) throw new Error(`target "${targetName}" names unknown policy "${target.policy}"`);
-  return policy;
-}
-
-/** Targets a GitHub deployment to `environment` rolls out to, in configuration order. */
-export function targetsForGithubEnvironment(config: AviaryConfig, environment: string): ResolvedTarget[] {
-  return Object.entries(config.targets)
-    .filter(([, target]) => target.githubEnvironments.includes(environment))
-    .map(([name, target]) => ({ ...target, name }));
-}
-
-/** Fleets a GitHub deployment to `environment` starts, in configuration order. */
-export function fleetsForGithubEnvironment(config: AviaryConfig, environment: string): string[] {
-  return Object.entries(config.fleets)
-    .filter(([, fleet]) => fleet.githubEnvironments.includes(environment))
-    .map(([name]) => name);
-}
-
-/** The fleet of that name with its name, or null. */
-export function resolveFleet(config: AviaryConfig, name: string): ResolvedFleet | null {
-  if (!Object.hasOwn(config.fleets, name)) return null;
-  const fleet = config.fleets[name];
-  return fleet ? { ...fleet, name } : null;
-}
-
-/** Who may approve a fleet's waves or unfreeze it: its own approvers, else the approvers of its targets. */
-export function fleetApprovers(config: AviaryConfig, fleet: ResolvedFleet): string[] {
-  if (fleet.approvers.length > 0) return fleet.approvers;
-  const all = fleet.waves.flatMap((w) => w.targets.flatMap((t) => resolveTarget(config, t)?.approvers ?? []));
-  return [...new Set(all)];
+  return configFromData(data, fileName);
 }
 
 /** Relative to the working directory when the file is under it: shorter, and what the user typed. */

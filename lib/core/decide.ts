@@ -27,9 +27,14 @@ export function decide(input: DecideInput): DecideOutput {
   if (isTerminal(rollout.phase)) return { rollout, decision: null, actions: [] };
   if (view === null) return withActions(holdOnClusterError(input), null);
   const step = nextStep({ ...input, view });
-  // Unchanged version means nothing to save: hand back the caller's object, not a look-alike copy.
-  const unchanged = step.rollout.version === rollout.version;
-  return withActions(unchanged ? { rollout, decision: null } : step, view, rollout.lastDecision?.rule);
+  if (step.rollout.version !== rollout.version) return withActions(step, view, rollout.lastDecision?.rule);
+  // Nothing decided. When the router shows other weights than last recorded, record them (a save without a
+  // decision, once per change), so the stored rollout always says what the router held at the last tick;
+  // otherwise nothing to save: hand back the caller's object, not a look-alike copy.
+  const recorded = sameWeights(rollout.observedWeights, view.weights)
+    ? rollout
+    : touch(rollout, input.now, { observedWeights: { ...view.weights } });
+  return withActions({ rollout: recorded, decision: null }, view, rollout.lastDecision?.rule);
 }
 
 function withActions(step: Step, view: ClusterView | null, previousRule?: string): DecideOutput {
@@ -56,8 +61,10 @@ function holdOnClusterError({ rollout, now, viewError }: DecideInput): Step {
 
 function nextStep(input: DecideInput & { view: ClusterView }): Step {
   const { rollout, view, now } = input;
-  const observed = sameWeights(rollout.observedWeights, view.weights) ? rollout : { ...rollout };
-  observed.observedWeights = view.weights;
+  // A copy carrying what the router showed: the caller's rollout is never written to.
+  const observed = sameWeights(rollout.observedWeights, view.weights)
+    ? rollout
+    : { ...rollout, observedWeights: { ...view.weights } };
   switch (rollout.phase) {
     case 'pending':
       return pending({ ...input, rollout: observed });

@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { policyFor, resolveTarget } from '../config/load-config.js';
+import { policyFor, resolveTarget } from '../config/config-lookup.js';
 import { activeFreezes } from '../core/active-freezes.js';
 import { isCheckDue } from '../core/decide.js';
 import { decideUnderFreeze } from '../core/freeze-gate.js';

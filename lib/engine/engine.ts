@@ -1,7 +1,8 @@
 import type { FleetDecision, FleetRollout } from '../model/fleet-rollout.js';
 import type { FleetRolloutStatus } from '../model/fleet-status.js';
-import type { ActiveFreeze, FreezeOverride } from '../model/freeze.js';
+import type { FreezeOverride } from '../model/freeze.js';
 import type { Command, Decision, Rollout } from '../model/rollout.js';
+import type { RolloutStatus } from '../model/rollout-status.js';
 import type { ClusterWork } from '../queue/cluster-work.js';
 
 export interface StartInput {
@@ -64,7 +65,7 @@ export type StartResult =
   | { ok: true; fleet: FleetRollout; created: boolean; superseded?: string; rollout?: undefined }
   | { ok: false; status: 403 | 404 | 409 | 422 | 501; error: string };
 
-export type { FleetRolloutStatus };
+export type { FleetRolloutStatus, RolloutStatus };
 
 export type CommandResult =
   | { ok: true; rollout: Rollout; decision: Decision | null; message: string; fleet?: undefined }
@@ -85,32 +86,6 @@ export interface FleetTickEntry {
   phase: FleetRollout['phase'];
   action: FleetDecision['action'] | 'none';
   error?: string;
-}
-
-export interface RolloutStatus {
-  id: string;
-  target: string;
-  cluster: string;
-  revision: string;
-  image: string | null;
-  source: Rollout['source'];
-  phase: Rollout['phase'];
-  canaryWeight: number;
-  stepIndex: number;
-  steps: number[];
-  createdAt: string;
-  updatedAt: string;
-  approval: Rollout['approval'];
-  reason: string | null;
-  lastDecision: Decision | null;
-  history: Decision[];
-  /** Freezes in force for the target now, whether or not they hold this rollout. */
-  freezes?: ActiveFreeze[];
-  /** The freezes holding this rollout back, since when. */
-  freeze?: Rollout['freeze'];
-  freezeOverride?: Rollout['freezeOverride'];
-  /** The fleet rollout (and wave) this rollout belongs to. */
-  fleet?: Rollout['fleet'];
 }
 
 /** What the HTTP and event functions (and the local server) call: no cluster is reached through it. */

@@ -1,4 +1,4 @@
-import { fleetApprovers, resolveFleet, resolveTarget } from '../config/load-config.js';
+import { fleetApprovers, resolveFleet, resolveTarget } from '../config/config-lookup.js';
 import { activeFreezes } from '../core/active-freezes.js';
 import { advanceFleet, recordMember } from '../core/fleet-advance.js';
 import { applyFleetCommand } from '../core/fleet-commands.js';

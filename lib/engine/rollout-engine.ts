@@ -1,4 +1,4 @@
-import { policyFor, resolveFleet, resolveTarget } from '../config/load-config.js';
+import { policyFor, resolveFleet, resolveTarget } from '../config/config-lookup.js';
 import { activeFreezes as freezesFor } from '../core/active-freezes.js';
 import { applyCommand } from '../core/commands.js';
 import { newRollout, supersede } from '../core/rollout-start.js';

@@ -1,4 +1,4 @@
-import { resolveTarget } from '../config/load-config.js';
+import { resolveTarget } from '../config/config-lookup.js';
 import { isTerminal } from '../model/rollout.js';
 import type { ClusterWork } from '../queue/cluster-work.js';
 import { fanOutByCluster } from './cluster-fanout.js';

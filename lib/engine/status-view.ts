@@ -13,6 +13,7 @@ export function toStatus(rollout: Rollout, policy: Policy | null, history: Decis
     source: rollout.source,
     phase: rollout.phase,
     canaryWeight: rollout.canaryWeight,
+    observedWeights: rollout.observedWeights,
     stepIndex: rollout.stepIndex,
     steps: policy ? stepWeightsOf(policy) : [],
     createdAt: new Date(rollout.createdAt).toISOString(),

@@ -1,4 +1,4 @@
-import { header } from './header.js';
+import { header } from '../headers/header.js';
 import type { HttpApiEvent } from './http-api-event.js';
 import { HttpError } from './http-error.js';
 

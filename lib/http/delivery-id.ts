@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { header } from './header.js';
+import { header } from '../headers/header.js';
 import type { HttpApiEvent } from './http-api-event.js';
 import { HttpError } from './http-error.js';
 

@@ -14,7 +14,7 @@ import { createClusterEngineApp } from '../app/create-cluster-engine-app.js';
 import { createTickApp } from '../app/create-tick-app.js';
 import { runFollowUp } from '../app/run-follow-up.js';
 import { createClusterConnector } from '../cluster/create-connector.js';
-import { resolveTarget } from '../config/load-config.js';
+import { resolveTarget } from '../config/config-lookup.js';
 import type { BudgetTimer } from '../engine/cluster-fanout.js';
 import type { ClusterEngine, TickSummary } from '../engine/engine.js';
 import type { EngineLog } from '../engine/engine-deps.js';

@@ -1,4 +1,4 @@
-import { fleetApprovers, resolveFleet } from '../config/load-config.js';
+import { fleetApprovers, resolveFleet } from '../config/config-lookup.js';
 import type { FleetRolloutStatus } from '../engine/engine.js';
 import { SEED_IMAGE } from '../sim/cluster/target-objects.js';
 import { abortableSleep as sleep } from './abortable-sleep.js';

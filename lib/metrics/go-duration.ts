@@ -1,3 +1,10 @@
+/**
+ * Go `time.Duration` text (`time.ParseDuration`): how Kubernetes-style APIs read and echo durations (`"30s"`,
+ * `"1m0s"`, `"1h2m3.5s"`, `"0s"`), and the CLI's duration flags. The one parser of them in the repository.
+ *
+ * Grammar: `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+` where every number has a digit and every unit is one of ns, us,
+ * µs, μs, ms, s, m, h; the bare `0` (signed or not) is the only number without a unit.
+ */
 const UNIT_SECONDS: Record<string, number> = {
   ns: 1e-9,
   us: 1e-6,
@@ -12,18 +19,25 @@ const UNIT_SECONDS: Record<string, number> = {
 const DURATION =
   /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h)(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))*$/;
 const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
+/** The longest duration Go can hold: 2^63-1 nanoseconds (about 292 years; the nearest number to it). */
+const MAX_SECONDS = Number(2n ** 63n - 1n) / 1e9;
 
-/**
- * A Go `time.Duration` string in seconds: how Kubernetes-style APIs echo durations (`"30s"`, `"1m0s"`,
- * `"1h2m3.5s"`, `"0s"`). Throws on anything else.
- */
-export function parseGoDuration(text: string): number {
-  if (text === '0') return 0;
-  if (!DURATION.test(text)) {
-    throw new Error(`${JSON.stringify(text)} is not a duration like "30s", "1m0s" or "1h30m"`);
-  }
+/** Seconds in a Go duration string; null when it is not one (or overflows Go's int64 nanoseconds). */
+export function goDurationSeconds(text: string): number | null {
+  if (/^[+-]?0$/.test(text)) return 0;
+  if (!DURATION.test(text)) return null;
   let seconds = 0;
   for (const [, amount = '0', unit = 's'] of text.matchAll(PART))
     seconds += Number(amount) * (UNIT_SECONDS[unit] ?? 1);
-  return text.startsWith('-') ? -seconds : seconds;
+  if (seconds > MAX_SECONDS) return null;
+  return text.startsWith('-') && seconds !== 0 ? -seconds : seconds;
+}
+
+/** Seconds in a Go duration string; throws a message with examples on anything else. */
+export function parseGoDuration(text: string): number {
+  const seconds = goDurationSeconds(text);
+  if (seconds === null) {
+    throw new Error(`${JSON.stringify(text)} is not a duration like "30s", "1m0s" or "1h30m"`);
+  }
+  return seconds;
 }

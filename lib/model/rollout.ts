@@ -135,7 +135,10 @@ export const RolloutSchema = z.object({
    * message updated, never a second one); a finished rollout stays in the tick's index until then.
    */
   publishPending: z.boolean().optional(),
-  /** Observed weights the last time the tick read the router. */
+  /**
+   * The router's weights as the tick last read them (null until the first read): saved whenever they change,
+   * with a decision or without one, so status shows the router's actual split beside the intended one.
+   */
   observedWeights: WeightsSchema.nullable(),
   /** The freezes holding this rollout back, since when; cleared (with a decision) when they end. */
   freeze: z.object({ names: z.array(z.string()), reason: z.string(), since: z.number() }).nullish(),

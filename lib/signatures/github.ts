@@ -1,4 +1,4 @@
-import { header } from '../http/header.js';
+import { header } from '../headers/header.js';
 import { constantTimeEqual, hmacSha256Hex } from './hmac-sha256.js';
 import { SIGNATURE_OK, type SignatureCheck } from './signature-check.js';
 

@@ -1,5 +1,5 @@
-import type { RolloutStatus } from '../engine/engine.js';
 import type { FleetRolloutStatus } from '../model/fleet-status.js';
+import type { RolloutStatus } from '../model/rollout-status.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 /** One mrkdwn line per rollout for `/aviary status`. */

@@ -27,3 +27,22 @@ describe('aviary get rollout: decisions', () => {
     expect(text).toContain('Page:       http://x/ui/rollouts/podinfo-1');
   });
 });
+
+describe('aviary get rollout: the router weights the last tick read', () => {
+  it('shows the split in force beside the intended weight, and says when they differ', () => {
+    const rollout = awaitingApproval();
+    const intended = rollout.canaryWeight;
+    const agreeing = { ...rollout, observedWeights: { primary: 100 - intended, canary: intended } };
+    expect(toStatus(agreeing, POLICY, []).observedWeights).toEqual(agreeing.observedWeights);
+    const text = rolloutDetail(toStatus(agreeing, POLICY, []), NOW);
+    expect(text).toContain(`Router:     ${intended}% to the canary when last read\n`);
+
+    const behind = { ...rollout, observedWeights: { primary: 100, canary: 0 } };
+    expect(rolloutDetail(toStatus(behind, POLICY, []), NOW)).toContain(
+      'Router:     0% to the canary when last read, converging on the intended weight',
+    );
+    expect(rolloutDetail(toStatus({ ...rollout, observedWeights: null }, POLICY, []), NOW)).not.toContain(
+      'Router:',
+    );
+  });
+});

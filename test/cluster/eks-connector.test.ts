@@ -1,5 +1,4 @@
 import { EKSClient } from '@aws-sdk/client-eks';
-import { STSClient } from '@aws-sdk/client-sts';
 import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -37,7 +36,7 @@ afterEach(async () => {
 function connectorFor(url: string, clock: { now: number }, extra: Partial<EksConnectorOptions> = {}) {
   return new EksConnector({
     eks: (region, credentials) => new EKSClient({ region, endpoint: url, credentials, maxAttempts: 1 }),
-    sts: (region, credentials) => new STSClient({ region, endpoint: url, credentials, maxAttempts: 1 }),
+    sts: { endpoint: url, maxAttempts: 1 },
     credentials: async () => BASE,
     now: () => clock.now,
     ...extra,
@@ -174,6 +173,24 @@ describe('EksConnector', () => {
     expect((error as Error).message).toMatch(/DescribeCluster devel \(us-west-2\) timed out after 100 ms/);
   });
 
+  it('gives up on a slow AssumeRole after the cluster timeout: unavailable, and asked again next time', async () => {
+    const role: AssumedRole = {
+      accessKeyId: 'ASIAROLESLOW00000001',
+      secretAccessKey: 's',
+      sessionToken: 'slow',
+      expiration: new Date(T0 + 60 * 60_000),
+    };
+    double = await startAwsDouble({ clusters: { devel: botocore.response }, roles: [role], delayMs: 2_000 });
+    const connector = connectorFor(double.url, { now: T0 });
+    const cluster = eksCluster({ roleArn: 'arn:aws:iam::111122223333:role/slow', timeoutMs: 100 });
+    const error = await connector.kubeConfig('devel', cluster).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as Error).message).toMatch(/AssumeRole arn:aws:iam::111122223333:role\/slow \(us-west-2\)/);
+    await connector.kubeConfig('devel', cluster).catch(() => undefined);
+    // A failed AssumeRole is not cached: the second attempt asked STS again.
+    expect(double.requests.filter((r) => r.body.includes('Action=AssumeRole'))).toHaveLength(2);
+  });
+
   it('refuses a cluster of another kind, and a DescribeCluster answer without an endpoint', async () => {
     double = await startAwsDouble({
       clusters: { creating: { cluster: { name: 'creating', status: 'CREATING' } } },
@@ -193,7 +210,7 @@ describe('EksConnector against a Kubernetes API server', () => {
     const clusterName = 'prod-blue';
     const region = 'eu-west-1';
     // Tokens are deterministic for fixed credentials and clock: the API double accepts exactly this one.
-    const expected = eksToken({ clusterName, region, credentials: BASE, now: new Date(T0) });
+    const expected = await eksToken({ clusterName, region, credentials: BASE, now: new Date(T0) });
     const kube = await startKubeApiDouble({ token: expected });
     try {
       double = await startAwsDouble({
@@ -231,7 +248,7 @@ describe('EksConnector against a Kubernetes API server', () => {
     const clusterName = 'prod-slow';
     const region = 'eu-west-1';
     const kube = await startKubeApiDouble({
-      token: eksToken({ clusterName, region, credentials: BASE, now: new Date(T0) }),
+      token: await eksToken({ clusterName, region, credentials: BASE, now: new Date(T0) }),
     });
     try {
       double = await startAwsDouble({

@@ -39,28 +39,28 @@ const vectorInput = {
 };
 
 describe('eksToken against the aws-iam-authenticator vector', () => {
-  it('reproduces the expected token byte for byte', () => {
-    const token = eksToken(vectorInput);
+  it('reproduces the expected token byte for byte', async () => {
+    const token = await eksToken(vectorInput);
     expect(token).toBe(vector.expected_token);
     expect(token.length).toBe(vector.expected_token_length);
   });
 
-  it('wraps the expected presigned URL as unpadded base64url', () => {
-    expect(presignedCallerIdentityUrl(vectorInput)).toBe(vector.decoded_presigned_url);
-    const body = eksToken(vectorInput).slice('k8s-aws-v1.'.length);
+  it('wraps the expected presigned URL as unpadded base64url', async () => {
+    expect(await presignedCallerIdentityUrl(vectorInput)).toBe(vector.decoded_presigned_url);
+    const body = (await eksToken(vectorInput)).slice('k8s-aws-v1.'.length);
     expect(body).not.toMatch(/[=+/]/);
     expect(Buffer.from(body, 'base64url').toString('utf8')).toBe(vector.decoded_presigned_url);
   });
 
-  it('binds the token to the cluster name: another cluster gives the signature the vector lists', () => {
-    const url = presignedCallerIdentityUrl({ ...vectorInput, clusterName: 'other-cluster' });
+  it('binds the token to the cluster name: another cluster gives the signature the vector lists', async () => {
+    const url = await presignedCallerIdentityUrl({ ...vectorInput, clusterName: 'other-cluster' });
     expect(new URL(url).searchParams.get('X-Amz-Signature')).toBe(
       vector.verification.negative_same_request_signed_for_cluster_other_cluster,
     );
   });
 
-  it('puts a session token in the signed query, in sorted position', () => {
-    const url = presignedCallerIdentityUrl({
+  it('puts a session token in the signed query, in sorted position', async () => {
+    const url = await presignedCallerIdentityUrl({
       ...vectorInput,
       credentials: { ...vectorInput.credentials, sessionToken: 'FwoGZXIvYXdzE+/=token' },
     });
@@ -82,18 +82,18 @@ describe('eksToken against the aws-iam-authenticator vector', () => {
     );
   });
 
-  it('uses the China partition domain for cn- regions', () => {
-    const url = presignedCallerIdentityUrl({ ...vectorInput, region: 'cn-north-1' });
+  it('uses the China partition domain for cn- regions', async () => {
+    const url = await presignedCallerIdentityUrl({ ...vectorInput, region: 'cn-north-1' });
     expect(new URL(url).host).toBe('sts.cn-north-1.amazonaws.com.cn');
   });
 
-  it('rejects bad input with a clear error', () => {
-    expect(() => eksToken({ ...vectorInput, clusterName: '' })).toThrow(/clusterName is required/);
-    expect(() => eksToken({ ...vectorInput, region: 'mars' })).toThrow(/"mars" is not an AWS region/);
-    expect(() =>
+  it('rejects bad input with a clear error', async () => {
+    await expect(eksToken({ ...vectorInput, clusterName: '' })).rejects.toThrow(/clusterName is required/);
+    await expect(eksToken({ ...vectorInput, region: 'mars' })).rejects.toThrow(/"mars" is not an AWS region/);
+    await expect(
       eksToken({ ...vectorInput, credentials: { accessKeyId: '', secretAccessKey: 'x' } }),
-    ).toThrow(/access key id/);
-    expect(() => eksToken({ ...vectorInput, now: new Date(Number.NaN) })).toThrow(/not a valid date/);
+    ).rejects.toThrow(/access key id/);
+    await expect(eksToken({ ...vectorInput, now: new Date(Number.NaN) })).rejects.toThrow(/not a valid date/);
   });
 });
 
@@ -171,8 +171,8 @@ describe('tokens Aviary generates pass the verifier rules', () => {
     ['ap-southeast-2', 'aws'],
     ['cn-northwest-1', 'aws-cn'],
   ] as const) {
-    it(`passes for ${region} (${partition}) with a session token, and expires after 15 minutes`, () => {
-      const token = eksToken({ clusterName: 'prod-blue', region, credentials, now: signedAt });
+    it(`passes for ${region} (${partition}) with a session token, and expires after 15 minutes`, async () => {
+      const token = await eksToken({ clusterName: 'prod-blue', region, credentials, now: signedAt });
       expect(token.length).toBeLessThanOrEqual(4096);
       const fresh = verifyEksToken(token, {
         partition,
@@ -188,16 +188,16 @@ describe('tokens Aviary generates pass the verifier rules', () => {
     });
   }
 
-  it('a token for one partition is refused by a verifier of another', () => {
-    const token = eksToken({ clusterName: 'c', region: 'cn-north-1', credentials, now: signedAt });
+  it('a token for one partition is refused by a verifier of another', async () => {
+    const token = await eksToken({ clusterName: 'c', region: 'cn-north-1', credentials, now: signedAt });
     const result = verifyEksToken(token, { partition: 'aws', now: signedAt });
     expect(result.ok).toBe(false);
     if (!result.ok)
       expect(result.error).toContain('does not support hostname sts.cn-north-1.amazonaws.com.cn');
   });
 
-  it('a tampered token (cluster header dropped from the signed headers) is refused', () => {
-    const url = presignedCallerIdentityUrl({
+  it('a tampered token (cluster header dropped from the signed headers) is refused', async () => {
+    const url = await presignedCallerIdentityUrl({
       clusterName: 'c',
       region: 'us-east-1',
       credentials,

@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { applyCommand } from '../../lib/core/commands.js';
+import type { DecideInput } from '../../lib/core/contract.js';
 import { converge } from '../../lib/core/converge.js';
-import { decide, isCheckDue } from '../../lib/core/decide.js';
+import { decide as decideOnce, isCheckDue } from '../../lib/core/decide.js';
 import { newRollout, supersede } from '../../lib/core/rollout-start.js';
 import type { Judge } from '../../lib/model/judge.js';
 import type { ClusterView, MetricsWindow } from '../../lib/model/observation.js';
 import type { Policy } from '../../lib/model/policy.js';
 import type { Rollout } from '../../lib/model/rollout.js';
+import { deepFreeze } from '../support/deep-freeze.js';
 import { applyActions } from './cluster-double.js';
 import { deployment, policyOf, scriptedJudge, T0, viewOf, windowOf } from './fixtures.js';
+
+/**
+ * Every decide() of these tables gets deep-frozen input: the core must never write to what it is given (a write
+ * would throw here), so a caller's rollout, policy, view and metrics are the same after the call.
+ */
+const decide = (input: DecideInput) => decideOnce(deepFreeze(input));
 
 const MIN = 60_000;
 
@@ -614,5 +622,42 @@ describe('applyCommand', () => {
         now: awaiting.now,
       }),
     ).toMatchObject({ ok: false, status: 409 });
+  });
+});
+
+describe('decide: the router weights it observed', () => {
+  it('records what the router showed whenever it changes, with a decision or without, and then leaves it', () => {
+    const policy = policyOf();
+    const judge = scriptedJudge([]);
+    // The first tick enters step 1 (a decision): the weights it read (0%) go with it.
+    const entered = decide({ rollout: start(policy), policy, judge, now: T0, view: viewOf(0) });
+    expect(entered.decision?.rule).toBe('canary_ready');
+    expect(entered.rollout.observedWeights).toEqual({ primary: 100, canary: 0 });
+
+    // Before the next check the router has taken 10%: nothing to decide, yet the change is recorded (a save).
+    const seen = decide({ rollout: entered.rollout, policy, judge, now: T0 + 1_000, view: viewOf(10) });
+    expect(seen.decision).toBeNull();
+    expect(seen.rollout.version).toBe(entered.rollout.version + 1);
+    expect(seen.rollout.observedWeights).toEqual({ primary: 90, canary: 10 });
+    expect(seen.rollout.phase).toBe(entered.rollout.phase);
+    expect(seen.rollout.canaryWeight).toBe(entered.rollout.canaryWeight);
+
+    // Same weights again: nothing to save, the caller's object comes back.
+    const again = decide({ rollout: seen.rollout, policy, judge, now: T0 + 2_000, view: viewOf(10) });
+    expect(again.rollout).toBe(seen.rollout);
+    expect(again.actions).toEqual([]);
+  });
+
+  it('never writes to its input, whatever the router shows (the observation goes on a copy)', () => {
+    const policy = policyOf();
+    const rollout = start(policy);
+    const view = viewOf(0);
+    const before = structuredClone({ rollout, view });
+    // Called without the freezing wrapper: the check is that the values are unchanged after the call.
+    const out = decideOnce({ rollout, policy, judge: scriptedJudge([]), now: T0, view });
+    expect({ rollout, view }).toEqual(before);
+    expect(out.rollout).not.toBe(rollout);
+    // The recorded weights are the rollout's own copy, not the caller's view object.
+    expect(out.rollout.observedWeights).not.toBe(view.weights);
   });
 });

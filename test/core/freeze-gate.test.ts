@@ -2,15 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { activeFreezes } from '../../lib/core/active-freezes.js';
 import { applyCommand } from '../../lib/core/commands.js';
 import { isCheckDue } from '../../lib/core/decide.js';
-import { decideUnderFreeze } from '../../lib/core/freeze-gate.js';
+import {
+  decideUnderFreeze as decideUnderFreezeOnce,
+  type FrozenDecideInput,
+} from '../../lib/core/freeze-gate.js';
 import { newRollout } from '../../lib/core/rollout-start.js';
 import type { ActiveFreeze, Freeze } from '../../lib/model/freeze.js';
 import type { Judge } from '../../lib/model/judge.js';
 import type { ClusterView } from '../../lib/model/observation.js';
 import type { Policy } from '../../lib/model/policy.js';
 import type { Rollout } from '../../lib/model/rollout.js';
+import { deepFreeze } from '../support/deep-freeze.js';
 import { applyActions } from './cluster-double.js';
 import { deployment, policyOf, scriptedJudge, T0, viewOf, windowOf } from './fixtures.js';
+
+/** Deep-frozen input on every call: the core must never write to what it is given. */
+const decideUnderFreeze = (input: FrozenDecideInput) => decideUnderFreezeOnce(deepFreeze(input));
 
 const MIN = 60_000;
 const HOUR = 3_600_000;

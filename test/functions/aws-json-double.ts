@@ -4,19 +4,25 @@ import type { AddressInfo } from 'node:net';
 export interface AwsJsonCall {
   target: string;
   body: Record<string, unknown>;
+  /** The SigV4 Authorization header the caller sent. */
+  authorization: string;
 }
 
 export type AwsJsonAnswer = { status: number; body: unknown };
 
 /**
- * A loopback endpoint for AWS JSON 1.1 services (SSM, Secrets Manager): the real SDK clients post
+ * A loopback endpoint for AWS JSON 1.1 services (SSM, Secrets Manager): SigV4-signed clients post
  * `X-Amz-Target: <Service>.<Operation>` with a JSON body; `answer` decides the response.
  */
 export async function startAwsJsonDouble(answer: (call: AwsJsonCall) => AwsJsonAnswer) {
   const calls: AwsJsonCall[] = [];
   const server = createServer(async (req, res) => {
     const body = JSON.parse((await read(req)) || '{}') as Record<string, unknown>;
-    const call = { target: String(req.headers['x-amz-target'] ?? ''), body };
+    const call = {
+      target: String(req.headers['x-amz-target'] ?? ''),
+      body,
+      authorization: String(req.headers.authorization ?? ''),
+    };
     calls.push(call);
     const { status, body: out } = answer(call);
     res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { header } from '../../lib/http/header.js';
+import { header } from '../../lib/headers/header.js';
 import { HttpError } from '../../lib/http/http-error.js';
 import { errorResponse, responseForError } from '../../lib/http/json-response.js';
 import { readRawBody } from '../../lib/http/raw-body.js';

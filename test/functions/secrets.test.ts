@@ -1,5 +1,3 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { composeOnSecretChange } from '../../lib/app/compose-on-secret-change.js';
 import { createSecretsLoader, loadSecrets, SecretsError } from '../../lib/app/secrets.js';
@@ -18,8 +16,10 @@ const VALUES: Record<string, string> = {
 const clientConfig = (endpoint: string) => ({
   endpoint,
   region: 'us-east-1',
-  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
-  maxAttempts: 1,
+  credentials: async () => ({
+    accessKeyId: 'AKIDEXAMPLE',
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  }),
 });
 
 /** SSM GetParameter as the service answers it; `WithDecryption` must be asked for SecureStrings. */
@@ -81,12 +81,12 @@ describe('loadSecrets from the environment (local)', () => {
 });
 
 describe('loadSecrets from SSM Parameter Store (AWS)', () => {
-  it('reads SecureStrings under the prefix, decrypted, through the real SDK client', async () => {
+  it('reads SecureStrings under the prefix, decrypted, in signed SSM GetParameter calls', async () => {
     const double = await startAwsJsonDouble(ssm(VALUES));
     doubles.push(double);
     const secrets = await loadSecrets(
       { AVIARY_SECRETS_PREFIX: '/aviary/prod/' },
-      { ssm: new SSMClient(clientConfig(double.endpoint)) },
+      clientConfig(double.endpoint),
     );
     expect(secrets).toEqual({
       deploySecret: 'd-3f9a1c0e77',
@@ -102,23 +102,28 @@ describe('loadSecrets from SSM Parameter Store (AWS)', () => {
         .sort()
         .map((name) => [name, true]),
     );
+    // Signed by the SDK's SigV4 signer for SSM in the region, with the credentials given.
+    for (const call of double.calls) {
+      expect(call.target).toBe('AmazonSSM.GetParameter');
+      expect(call.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/ssm\/aws4_request, SignedHeaders=[^,]*x-amz-target[^,]*, Signature=[0-9a-f]{64}$/,
+      );
+    }
   });
 
   it('treats a missing bot token as "no Slack" but a missing webhook secret as an error naming it', async () => {
     const { '/aviary/prod/slack-bot-token': _token, ...withoutToken } = VALUES;
     const double = await startAwsJsonDouble(ssm(withoutToken));
     doubles.push(double);
-    const client = new SSMClient(clientConfig(double.endpoint));
-    expect(
-      (await loadSecrets({ AVIARY_SECRETS_PREFIX: '/aviary/prod' }, { ssm: client })).slackBotToken,
-    ).toBeNull();
+    const client = clientConfig(double.endpoint);
+    expect((await loadSecrets({ AVIARY_SECRETS_PREFIX: '/aviary/prod' }, client)).slackBotToken).toBeNull();
 
     const { '/aviary/prod/github-webhook-secret': _github, ...withoutGithub } = VALUES;
     const second = await startAwsJsonDouble(ssm(withoutGithub));
     doubles.push(second);
     const error = await loadSecrets(
       { AVIARY_SECRETS_PREFIX: '/aviary/prod' },
-      { ssm: new SSMClient(clientConfig(second.endpoint)) },
+      clientConfig(second.endpoint),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecretsError);
     expect(String(error)).toContain('/aviary/prod/github-webhook-secret is missing');
@@ -129,7 +134,7 @@ describe('loadSecrets from SSM Parameter Store (AWS)', () => {
     doubles.push(double);
     const error = await loadSecrets(
       { AVIARY_SECRETS_PREFIX: '/aviary/prod' },
-      { ssm: new SSMClient(clientConfig(double.endpoint)) },
+      clientConfig(double.endpoint),
     ).catch((e: unknown) => e);
     expect(String(error)).toBe(
       'SecretsError: could not read secret /aviary/prod/deploy-secret from ssm: AccessDeniedException',
@@ -164,12 +169,30 @@ describe('loadSecrets from Secrets Manager (AWS)', () => {
     doubles.push(double);
     const secrets = await loadSecrets(
       { AVIARY_SECRETS_PREFIX: '/aviary/prod', AVIARY_SECRETS_SOURCE: 'secretsmanager' },
-      { secretsManager: new SecretsManagerClient(clientConfig(double.endpoint)) },
+      clientConfig(double.endpoint),
     );
     expect(secrets.deploySecret).toBe('d-3f9a1c0e77');
     expect(secrets.slackBotToken).toBe('xoxb-111-222-abc');
     expect(secrets.viewSecret).toBe('v-5e6f7a8b9c');
     expect(double.calls).toHaveLength(7);
+    expect(double.calls[0]?.authorization).toMatch(/\/us-east-1\/secretsmanager\/aws4_request, /);
+  });
+
+  it('reads a binary secret (base64 in the JSON answer) as text', async () => {
+    const double = await startAwsJsonDouble(({ body }) => ({
+      status: 200,
+      body: {
+        Name: body.SecretId,
+        SecretBinary: Buffer.from(`bin:${String(body.SecretId)}`).toString('base64'),
+      },
+    }));
+    doubles.push(double);
+    const secrets = await loadSecrets(
+      { AVIARY_SECRETS_PREFIX: '/aviary/prod', AVIARY_SECRETS_SOURCE: 'secretsmanager' },
+      clientConfig(double.endpoint),
+      ['deploySecret'],
+    );
+    expect(secrets).toEqual({ deploySecret: 'bin:/aviary/prod/deploy-secret' });
   });
 });
 
@@ -180,7 +203,7 @@ describe('each function fetches only its own secrets, refreshed after maxAge', (
     const load = createSecretsLoader({
       keys: ['deploySecret', 'slackBotToken'],
       env: { AVIARY_SECRETS_PREFIX: '/aviary/prod' },
-      clients: { ssm: new SSMClient(clientConfig(double.endpoint)) },
+      clients: clientConfig(double.endpoint),
     });
     expect(await load()).toEqual({ deploySecret: 'd-3f9a1c0e77', slackBotToken: 'xoxb-111-222-abc' });
     expect(double.calls.map((c) => c.body.Name).sort()).toEqual([
@@ -198,7 +221,7 @@ describe('each function fetches only its own secrets, refreshed after maxAge', (
       const load = createSecretsLoader({
         keys: ['deploySecret'],
         env: { AVIARY_SECRETS_PREFIX: '/aviary/prod', AVIARY_SECRETS_MAX_AGE: '60' },
-        clients: { ssm: new SSMClient(clientConfig(double.endpoint)) },
+        clients: clientConfig(double.endpoint),
       });
       expect((await load()).deploySecret).toBe('d-3f9a1c0e77');
       values['/aviary/prod/deploy-secret'] = 'd-rotated-5521';

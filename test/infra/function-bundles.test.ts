@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { lambdaBuild } from '../../bench/bundles/lambda-build.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -45,6 +46,10 @@ const LOCAL_ONLY = [
   /^lib\/cli\//,
   /^node_modules\/@peculiar\//,
   /^node_modules\/reflect-metadata\//,
+  // What @peculiar/x509 brings with it.
+  /^node_modules\/tsyringe\//,
+  /^node_modules\/pvtsutils\//,
+  /^node_modules\/asn1js\//,
 ];
 
 let inputs: Record<string, string[]>;
@@ -84,6 +89,16 @@ describe('each function bundles only what it uses', () => {
     }
   });
 
+  it('names the local-only modules as the metafiles spell them (a bundle of the test certificates holds them)', async () => {
+    const certificates = await bundleInputs('lib/sim/tls/x509.ts');
+    for (const name of ['lib/sim/', '@peculiar/', 'reflect-metadata/', 'tsyringe/']) {
+      expect(
+        certificates.some((f) => f.includes(name) && LOCAL_ONLY.some((p) => p.test(f))),
+        name,
+      ).toBe(true);
+    }
+  });
+
   it('never ships the local stack, the simulators or their test-only certificate libraries', () => {
     for (const [name, files] of Object.entries(inputs)) {
       expect(
@@ -92,4 +107,45 @@ describe('each function bundles only what it uses', () => {
       ).toEqual([]);
     }
   });
+});
+
+describe('the bundles serverless.yml builds (its plugins included)', () => {
+  /** Modules no function ships: the YAML parser (the configuration is built in) and the generated SSM and
+   * Secrets Manager clients (secrets come through one signed call each). */
+  const NEVER_SHIPPED = [
+    /^node_modules\/yaml\//,
+    /^node_modules\/@aws-sdk\/client-ssm\//,
+    /^node_modules\/@aws-sdk\/client-secrets-manager\//,
+  ];
+
+  it('holds the configuration as data, with no YAML parser and no generated secrets client', async () => {
+    const { functions, options } = lambdaBuild(ROOT);
+    for (const name of ['deployWebhook', 'clusterWorker']) {
+      const entry = functions[name];
+      if (!entry) throw new Error(`serverless.yml has no ${name}`);
+      const result = await build({
+        ...options,
+        entryPoints: [path.join(ROOT, entry)],
+        write: false,
+        metafile: true,
+      });
+      const inputs = Object.keys(result.metafile.inputs);
+      expect(
+        inputs.some((f) => f.startsWith('lib/config/config-from-data.ts')),
+        name,
+      ).toBe(true);
+      expect(
+        inputs.filter((f) => NEVER_SHIPPED.some((p) => p.test(f))),
+        name,
+      ).toEqual([]);
+      // The configuration file's data is in the code: a target it names appears verbatim.
+      const code = result.outputFiles?.[0]?.text ?? '';
+      expect(code, name).toContain('built into the bundle');
+      expect(code, name).toContain(
+        JSON.stringify(
+          Object.keys(parse(readFileSync(path.join(ROOT, 'aviary.config.yaml'), 'utf8')).targets)[0],
+        ),
+      );
+    }
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { App } from '../../app/app.js';
 import { requiredSecret } from '../../app/required-secret.js';
 import { started } from '../../engine/started.js';
+import { header } from '../../headers/header.js';
 import {
   DEPLOY_SIGNATURE_HEADER,
   DEPLOY_TIMESTAMP_HEADER,
@@ -11,7 +12,6 @@ import { DEFAULT_TOLERANCE_SECONDS } from '../../signatures/timestamp-window.js'
 import { deliveryIdHeader } from '../delivery-id.js';
 import { DeployRequestSchema } from '../deploy-request.js';
 import { engineRefusal } from '../engine-refusal.js';
-import { header } from '../header.js';
 import type { HttpApiEvent } from '../http-api-event.js';
 import { HttpError } from '../http-error.js';
 import { parseJsonBody } from '../json-body.js';

@@ -4,6 +4,7 @@ import { requiredSecret } from '../../app/required-secret.js';
 import { followUp } from '../../app/run-follow-up.js';
 import type { RolloutStatus } from '../../engine/engine.js';
 import { started } from '../../engine/started.js';
+import { header } from '../../headers/header.js';
 import type { Command } from '../../model/rollout.js';
 import {
   SLACK_SIGNATURE_HEADER,
@@ -16,7 +17,6 @@ import { originRefusal } from '../../slack/slack-origin.js';
 import type { SlackRequest } from '../../slack/slack-request.js';
 import { fleetStatusText, statusText } from '../../slack/status-text.js';
 import { engineRefusal } from '../engine-refusal.js';
-import { header } from '../header.js';
 import type { HttpApiEvent } from '../http-api-event.js';
 import { HttpError } from '../http-error.js';
 import { type HttpResult, jsonResponse } from '../json-response.js';

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import type { App } from '../../app/app.js';
-import { policyFor } from '../../config/load-config.js';
+import { policyFor } from '../../config/config-lookup.js';
 import { PhaseSchema } from '../../model/rollout.js';
 import { checkViewLink, type ViewScope, viewPath } from '../../signatures/view-link.js';
 import { PAGE_HEADERS } from '../../ui/page-shell.js';

@@ -2,14 +2,13 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { normalQuantile } from '../../analysis/normal.js';
 import { deploymentView, parseDeployment } from '../../cluster/deployment-view.js';
 import type { ClusterConfig, ResolvedTarget } from '../../model/config.js';
-import type { DeploymentView, Weights, WorkloadWindow } from '../../model/observation.js';
-import { parseHttpRoute, routeWeights } from '../../router/httproute-rules.js';
-import { parseTrafficSplit, splitWeights } from '../../router/trafficsplit-backends.js';
+import type { DeploymentView, WorkloadWindow } from '../../model/observation.js';
 import { type KubeApiDouble, startKubeApiDouble, type TrafficSample } from '../kube-api/index.js';
 import { createPrometheusHandler } from '../prometheus-double.js';
 import { createRandom, type Random } from '../random.js';
 import type { Scenario } from '../scenario.js';
 import { logNormalOf, type MetricsShape, type SampledWindow } from '../traffic-model.js';
+import { deploymentPods, httpRouteShares, type MeshShares, trafficSplitShares } from './mesh-routes.js';
 import {
   type MeshTrafficOptions,
   sampleScenarioWindow,
@@ -47,8 +46,11 @@ export interface SimulatedCluster {
   kubeConfig(): KubeConfig;
   /** A Deployment as the product reads it (image of the first container, replicas, readiness). */
   deployment(namespace: string, name: string): DeploymentView;
-  /** The weights the cluster's router currently holds for a target (what the mesh routes by). */
-  weightsOf(target: ResolvedTarget): Weights;
+  /**
+   * The shares of a target's requests the mesh sends to its primary and canary now, read from the stored
+   * TrafficSplit or HTTPRoute by the simulator's own code (never the product's router parsing).
+   */
+  weightsOf(target: ResolvedTarget): MeshShares;
   /**
    * What the simulated mesh's proxies would count for a workload over a window (null: no traffic); `histogram`
    * adds the latency bucket counts Prometheus holds.
@@ -85,16 +87,15 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
     faultyErrorRate: cluster.faultyErrorRate,
   };
 
-  const weightsOf = (target: ResolvedTarget): Weights => {
+  const weightsOf = (target: ResolvedTarget): MeshShares => {
     const name = target.router.name ?? target.service;
     if (target.router.kind === 'httproute') {
       const route = api.get('gateway.networking.k8s.io/v1', 'HTTPRoute', target.namespace, name);
-      const what = `HTTPRoute ${target.namespace}/${name}`;
-      return route ? routeWeights(parseHttpRoute(route, what), target, what) : { primary: 100, canary: 0 };
+      return route ? httpRouteShares(route, target) : { primary: 100, canary: 0 };
     }
+    // Read at v1alpha2: the API double converts v1alpha1 quantities to integers, as the API server does.
     const split = api.get('split.smi-spec.io/v1alpha2', 'TrafficSplit', target.namespace, name);
-    const what = `TrafficSplit ${target.namespace}/${name}`;
-    return split ? splitWeights(parseTrafficSplit(split, what), target, what) : { primary: 100, canary: 0 };
+    return split ? trafficSplitShares(split, target) : { primary: 100, canary: 0 };
   };
 
   const deploymentOf = (namespace: string, name: string): DeploymentView => {
@@ -102,10 +103,8 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
     return deploymentView(name, object ? parseDeployment(object, name) : null);
   };
 
-  const side = (target: ResolvedTarget, name: string): TargetTraffic['canary'] => {
-    const view = deploymentOf(target.namespace, name);
-    return { image: view.image, readyReplicas: view.readyReplicas };
-  };
+  const side = (target: ResolvedTarget, name: string): TargetTraffic['canary'] =>
+    deploymentPods(api.get('apps/v1', 'Deployment', target.namespace, name));
 
   const clock = options.clock ?? Date.now;
   const startedAt = clock();

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { goDurationSeconds } from '../../metrics/go-duration.js';
 import type { ExtraGroup } from './discovery.js';
-import { parseGoDuration } from './go-duration.js';
 import { sendJson, sendText } from './http-exchange.js';
 import { badRequest, methodNotAllowed, resourceNotServed } from './status.js';
 import {
@@ -93,7 +93,7 @@ export class MetricsApi {
 
 function parseWindow(text: string | null): number {
   if (text === null || text === '') return DEFAULT_WINDOW_SECONDS;
-  const seconds = parseGoDuration(text);
+  const seconds = goDurationSeconds(text);
   if (seconds === null || seconds <= 0)
     throw badRequest(`invalid window "${text}": must be a duration like 30s or 1m`);
   return seconds;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { quantityOf } from '../../../kube/quantity.js';
 import { validateWith } from '../field-validation.js';
-import { parseQuantity, toProportionalIntegers } from '../quantity.js';
+import { toProportionalIntegers } from '../quantity.js';
 import {
   type StoredTrafficSplitSpec,
   TrafficSplitV1alpha1SpecSchema,
@@ -49,7 +50,7 @@ export function specFromStorage(
     return { service: stored.service, backends: stored.backends.map((b) => ({ ...b })) };
   }
   const weights = toProportionalIntegers(
-    stored.backends.map((b) => parseQuantity(b.weight) ?? { mantissa: 0n, exponent: 0 }),
+    stored.backends.map((b) => quantityOf(b.weight) ?? { mantissa: 0n, exponent: 0 }),
   );
   const backends = stored.backends.map((b, i) => ({ service: b.service, weight: weights[i] ?? 0 }));
   if (version === 'v1alpha2' || stored.matches === undefined) return { service: stored.service, backends };

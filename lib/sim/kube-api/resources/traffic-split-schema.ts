@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseQuantity, QUANTITY_FORMAT_MESSAGE } from '../quantity.js';
+import { quantityOf } from '../../../kube/quantity.js';
+import { QUANTITY_FORMAT_MESSAGE } from '../quantity.js';
 
 /** v1alpha1 weights are quantities: int-or-string like `90`, `"90"` or `"500m"`, never negative. */
 const QuantityWeight = z.unknown().superRefine((weight, ctx) => {
@@ -19,7 +20,7 @@ const QuantityWeight = z.unknown().superRefine((weight, ctx) => {
     });
     return;
   }
-  const quantity = parseQuantity(weight);
+  const quantity = quantityOf(weight);
   if (quantity === null) ctx.addIssue({ code: 'custom', message: QUANTITY_FORMAT_MESSAGE });
   else if (quantity.mantissa < 0n)
     ctx.addIssue({ code: 'custom', message: 'must be greater than or equal to 0' });
