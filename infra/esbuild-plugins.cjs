@@ -47,4 +47,29 @@ const configAtBuildTime = {
   },
 };
 
-module.exports = [zodEnglishOnly, configAtBuildTime];
+/**
+ * On Lambda the runtime puts the function role's credentials in the environment (AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) and nowhere else, so the SDK's default chain (profiles, SSO, login,
+ * process, web identity, container and instance metadata, and the STS/SSO clients they bring: about 80 kB of every
+ * bundle) has nothing to find but the environment. The clients' default provider is resolved to the SDK's own
+ * `fromEnv`; a credential passed explicitly (AssumeRole's `fromTemporaryCredentials`) is used as before.
+ */
+const lambdaEnvironmentCredentials = {
+  name: 'lambda-environment-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: 'lambda-environment-credentials',
+      namespace: 'aviary',
+    }));
+    build.onLoad({ filter: /^lambda-environment-credentials$/, namespace: 'aviary' }, () => ({
+      contents: [
+        "import { fromEnv } from '@aws-sdk/credential-providers';",
+        'export const defaultProvider = (init = {}) => fromEnv(init);',
+      ].join('\n'),
+      resolveDir: build.initialOptions.absWorkingDir ?? process.cwd(),
+      loader: 'js',
+    }));
+  },
+};
+
+module.exports = [zodEnglishOnly, configAtBuildTime, lambdaEnvironmentCredentials];

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { lambdaBuild } from '../../bench/bundles/lambda-build.js';
 
@@ -110,15 +111,17 @@ describe('each function bundles only what it uses', () => {
 });
 
 describe('the bundles serverless.yml builds (its plugins included)', () => {
-  /** Modules no function ships: the YAML parser (the configuration is built in) and the generated SSM and
-   * Secrets Manager clients (secrets come through one signed call each). */
+  /** Modules no function ships: the YAML parser (the configuration is built in), the generated SSM and
+   * Secrets Manager clients (secrets come through one signed call each), and the SDK's default credential chain
+   * past the environment (on Lambda the role's credentials are in the environment and nowhere else). */
   const NEVER_SHIPPED = [
     /^node_modules\/yaml\//,
     /^node_modules\/@aws-sdk\/client-ssm\//,
     /^node_modules\/@aws-sdk\/client-secrets-manager\//,
+    /^node_modules\/@aws-sdk\/credential-provider-(node|ini|sso|login|process|web-identity)\//,
   ];
 
-  it('holds the configuration as data, with no YAML parser and no generated secrets client', async () => {
+  it('holds the configuration as data, with no YAML parser, no generated secrets client and no credential chain past the environment', async () => {
     const { functions, options } = lambdaBuild(ROOT);
     for (const name of ['deployWebhook', 'clusterWorker']) {
       const entry = functions[name];
@@ -130,12 +133,33 @@ describe('the bundles serverless.yml builds (its plugins included)', () => {
         metafile: true,
       });
       const inputs = Object.keys(result.metafile.inputs);
+      // What reaches the bundle's code (a module esbuild reads and tree-shakes away entirely ships nothing).
+      const shipped = Object.values(result.metafile.outputs).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(([, input]) => input.bytesInOutput > 0)
+          .map(([file]) => file),
+      );
+      // The environment is where the clients' default provider reads the credentials.
+      expect(
+        shipped.some((f) => f.startsWith('node_modules/@aws-sdk/credential-provider-env/')),
+        name,
+      ).toBe(true);
       expect(
         inputs.some((f) => f.startsWith('lib/config/config-from-data.ts')),
         name,
       ).toBe(true);
       expect(
-        inputs.filter((f) => NEVER_SHIPPED.some((p) => p.test(f))),
+        shipped.filter((f) => NEVER_SHIPPED.some((p) => p.test(f))),
+        name,
+      ).toEqual([]);
+      // The SDK's internal SSO, sign-in and Cognito clients come only with the chain; the cluster worker keeps STS
+      // alone, for AssumeRole into a cluster's account (fromTemporaryCredentials).
+      expect(
+        shipped.filter(
+          (f) =>
+            f.startsWith('node_modules/@aws-sdk/nested-clients/') &&
+            !(name === 'clusterWorker' && (f.includes('/submodules/sts/') || f.endsWith('/package.json'))),
+        ),
         name,
       ).toEqual([]);
       // The configuration file's data is in the code: a target it names appears verbatim.
@@ -146,6 +170,43 @@ describe('the bundles serverless.yml builds (its plugins included)', () => {
           Object.keys(parse(readFileSync(path.join(ROOT, 'aviary.config.yaml'), 'utf8')).targets)[0],
         ),
       );
+    }
+  }, 120_000);
+
+  it("reads a bundled client's credentials from the environment, as Lambda gives them", async () => {
+    const { options } = lambdaBuild(ROOT);
+    const dir = mkdtempSync(path.join(tmpdir(), 'aviary-bundle-'));
+    try {
+      const result = await build({
+        ...options,
+        stdin: {
+          contents: [
+            "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+            "export const credentials = () => new DynamoDBClient({ region: 'eu-west-1' }).config.credentials();",
+          ].join('\n'),
+          resolveDir: ROOT,
+          loader: 'ts',
+        },
+        write: false,
+      });
+      const file = path.join(dir, 'client.mjs');
+      writeFileSync(file, result.outputFiles?.[0]?.text ?? '');
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'ASIAENVIRONMENT');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret-from-the-environment');
+      vi.stubEnv('AWS_SESSION_TOKEN', 'session-from-the-environment');
+      const bundled = (await import(pathToFileURL(file).href)) as {
+        credentials: () => Promise<{ accessKeyId: string; sessionToken?: string }>;
+      };
+      expect(await bundled.credentials()).toMatchObject({
+        accessKeyId: 'ASIAENVIRONMENT',
+        sessionToken: 'session-from-the-environment',
+      });
+      vi.stubEnv('AWS_ACCESS_KEY_ID', '');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', '');
+      await expect(bundled.credentials()).rejects.toThrow();
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
 });
